@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from studykit.heap import settle_heap
 from studykit.quiz_ui import profile_picker
 from studykit.ui import init_language, language_switch, t
 
 st.set_page_config(page_title="LoRA Interview Lab", page_icon=":material/school:", layout="wide")
 init_language()
+settle_heap()  # once per process: keeps the after-run garbage collection cheap under load
 
 pages = [
     st.Page("pages/home.py", title=t("common.nav.home"), icon=":material/home:", default=True),

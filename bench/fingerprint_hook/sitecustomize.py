@@ -42,6 +42,19 @@ def _alive(class_name: str) -> int:
     return sum(type(obj).__name__ == class_name for obj in gc.get_objects())
 
 
+def _heap() -> dict:
+    """What a full collection costs now (Streamlit runs one after every script run)."""
+    import gc
+
+    start = time.perf_counter()
+    gc.collect()
+    return {
+        "gc_ms": round((time.perf_counter() - start) * 1000, 1),
+        "tracked": len(gc.get_objects()),
+        "frozen": gc.get_freeze_count(),
+    }
+
+
 def _dump(_signum: int, _frame: object) -> None:
     from lora_demo.loading import _cached_base
 
@@ -55,6 +68,7 @@ def _dump(_signum: int, _frame: object) -> None:
         "sha256": fingerprint(loaded.model),
         "requires_grad": any(p.requires_grad for p in loaded.model.parameters()),
         "peft_models_alive": _alive("PeftModel"),  # session copies still held by the process
+        "heap": _heap(),
     }
     with open(OUT, "a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")
