@@ -10,7 +10,7 @@ Checks: zero errors (no `stException`, no timeouts), zero cross-session leaks (e
 base model's weights unchanged (fingerprint through bench/fingerprint_hook, compared with a fresh
 build of the same seed), and the server's memory after the sessions close.
 
-    .venv/bin/python bench/load_test.py [--students 30] [--seconds 180] [--database-url URL]
+    .venv/bin/python bench/load_test.py [--students 30] [--seconds 180] [--postgres | --database-url URL]
 
 Not part of pytest. Writes a JSON summary to stdout and, with --markdown PATH, a results table.
 """
@@ -43,6 +43,7 @@ from google.protobuf.message import DecodeError  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from tests.pg_server import pg_bin, throwaway_postgres  # noqa: E402
 
 HOOK = ROOT / "bench" / "fingerprint_hook"
 # The clients: Debian's chromium-headless-shell (same Blink, no browser UI) costs the shared 2 cores
@@ -434,19 +435,46 @@ def reference_fingerprint() -> str:
     return fingerprint(fresh.model)
 
 
-async def warm_up(browser: Any, url: str, lab: bool = True) -> None:
-    """One visitor opens every page once, so the baseline includes the loaded bank and model code."""
-    context = await browser.new_context(viewport={"width": 1366, "height": 1000})
+async def warm_up(browser: Any, url: str, tag: str, lab: bool = True) -> None:
+    """One visitor walks every path once (profile, grade, browse, Lab count, merge, a training), so
+    the resting level measured before the class includes every library and kernel that loads
+    lazily; the same level is what memory must return to after the class leaves."""
+    visitor = Student(-1, f"warm-up-{tag}", r=8, trainer=True)
+    rng = random.Random(-1)
+    context = await browser.new_context(viewport={"width": 1366, "height": 1000}, locale="en-US")
     page = await context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     watch(page)
     await settle(page, lambda: page.goto(f"{url}/?lang=en"))
-    for label in ("Question bank", "Self-quiz", "Progress", "LoRA Lab"):
-        await nav(page, label)
+    await create_profile(page, visitor)
+    await grade(page, visitor, rng)
+    await browse(page, visitor, rng)
+    await check_progress(page, visitor)
     if lab:
-        trainable = page.get_by_test_id("stMetric").filter(has_text="Trainable parameters")
-        await trainable.first.wait_for()
+        await lab_count(page, visitor)
+        await lab_merge(page, visitor)
+        await lab_train(page, visitor)
     await context.close()
+    if visitor.leaks:
+        raise RuntimeError(f"the warm-up visitor saw wrong numbers: {visitor.leaks}")
+
+
+def renice_clients(niceness: int) -> int:
+    """Lower the CPU priority of every thread of the client browsers (zygotes pass it on to later
+    renderers): the 30 clients stand for 30 laptops and should not outrank the server under test.
+    Returns how many threads were reniced."""
+    done = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+            if not Path(argv0).name.startswith(("chromium", "chrome", "headless_shell")):
+                continue
+            for tid in os.listdir(f"/proc/{pid}/task"):  # niceness is per thread on Linux
+                os.setpriority(os.PRIO_PROCESS, int(tid), niceness)
+                done += 1
+        except (OSError, UnicodeDecodeError):
+            continue
+    return done
 
 
 # ---- the run -------------------------------------------------------------------------------------
@@ -479,35 +507,53 @@ async def main_async(args: argparse.Namespace) -> dict:
             browser = await pw.chromium.launch(
                 executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
             )
-            await warm_up(browser, url, lab=not args.no_lab)
-            await asyncio.sleep(5)
+            result["client_nice"] = args.client_nice
+            if args.client_nice:
+                result["client_threads_reniced"] = renice_clients(args.client_nice)
+            tag = f"{int(time.time()) % 100000}"
+            await warm_up(browser, url, tag, lab=not args.no_lab)
+            await asyncio.sleep(args.settle)  # the warm-up tab's session expires, memory settles
             rss_start = rss_mib(proc.pid)
+            fp_rest = await asyncio.to_thread(server_fingerprint, proc.pid, fp_file)
             samples: list[float] = []
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_rss(proc.pid, samples, stop))
             health: list[float] = []
             prober = asyncio.create_task(sample_health(url, health, stop))
-            tag = f"{int(time.time()) % 100000}"
-            students = [
-                Student(i, f"student-{i:02d}-{tag}", r=1 + (i * 5) % 32, trainer=i < TRAINERS)
-                for i in range(args.students)
-            ]
-            started = time.monotonic()
-            cpu_before = cpu_seconds(proc.pid)
-            deadline = started + args.seconds
-            await asyncio.wait_for(
-                asyncio.gather(
-                    *(run_student(browser, url, s, deadline, lab=not args.no_lab) for s in students)
-                ),
-                timeout=args.seconds + 600,
-            )
-            wall = time.monotonic() - started
-            result["server_cpu_share_of_one_core"] = round(
-                (cpu_seconds(proc.pid) - cpu_before) / wall, 2
-            )
+            students: list[Student] = []
+            walls, cpu, trails = [], 0.0, []
+            for round_ in range(args.rounds):  # a second class shows whether memory adds up
+                group = [
+                    Student(
+                        i,
+                        f"student-{i:02d}-{tag}-{round_}",
+                        r=1 + (i * 5 + round_) % 32,
+                        trainer=i < TRAINERS,
+                    )
+                    for i in range(args.students)
+                ]
+                students += group
+                started = time.monotonic()
+                cpu_before = cpu_seconds(proc.pid)
+                deadline = started + args.seconds
+                await asyncio.wait_for(
+                    asyncio.gather(
+                        *(run_student(browser, url, s, deadline, not args.no_lab) for s in group)
+                    ),
+                    timeout=args.seconds + 600,
+                )
+                walls.append(time.monotonic() - started)
+                cpu += cpu_seconds(proc.pid) - cpu_before
+                closed_at = time.monotonic()
+                trail = []  # RSS while the closed sessions expire and memory is handed back
+                for _ in range(max(1, args.settle // 15)):
+                    await asyncio.sleep(15)
+                    trail.append([round(time.monotonic() - closed_at), round(rss_mib(proc.pid), 1)])
+                trails.append(trail)
+            wall = sum(walls)
+            result["server_cpu_share_of_one_core"] = round(cpu / wall, 2)
             await browser.close()
-        closed_at = time.monotonic()
-        await asyncio.sleep(args.settle)
+        result["rss_after_close_mib"] = trails
         stop.set()
         await sampler
         await prober
@@ -520,9 +566,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         rss_end = rss_mib(proc.pid)
         fp_end = await asyncio.to_thread(server_fingerprint, proc.pid, fp_file)
         reference = await asyncio.to_thread(reference_fingerprint)
-        result.update(
-            summarize(students, wall, samples, rss_cold, rss_start, rss_end, closed_at, args)
-        )
+        result.update(summarize(students, wall, samples, rss_cold, rss_start, rss_end, args))
         result["fingerprint"] = {
             "start": fp_start["sha256"],
             "end": fp_end["sha256"],
@@ -531,6 +575,8 @@ async def main_async(args: argparse.Namespace) -> dict:
             "end_was_cached": fp_end["was_cached"],
             "end_requires_grad": fp_end["requires_grad"],
             "peft_models_alive_at_end": fp_end.get("peft_models_alive"),
+            "python_heap_at_rest": fp_rest.get("heap"),
+            "python_heap_at_end": fp_end.get("heap"),
         }
         result["server_alive"] = proc.poll() is None
     finally:
@@ -558,7 +604,6 @@ def summarize(
     rss_cold: float,
     rss_start: float,
     rss_end: float,
-    closed_at: float,
     args: argparse.Namespace,
 ) -> dict:
     per_action: dict[str, list[float]] = defaultdict(list)
@@ -572,7 +617,8 @@ def summarize(
     every = [v for values in per_action.values() for v in values if values]
     page_actions = [v for values in per_step.values() for v in values]
     return {
-        "students": len(students),
+        "students": args.students,
+        "rounds": args.rounds,
         "seconds": args.seconds,
         "wall_seconds": round(wall, 1),
         "actions": len(every),
@@ -594,6 +640,7 @@ def summarize(
             "peak": round(max(samples), 1) if samples else None,
             "end": round(rss_end, 1),
             "end_measured_s_after_close": args.settle,
+            "start_measured_s_after_warm_up": args.settle,
         },
         "session_ttl_s": args.session_ttl,
         "lab": not args.no_lab,
@@ -649,9 +696,10 @@ def machine(browser: str) -> dict:
 def markdown(result: dict) -> str:
     """The summary as the tables of bench/LOAD_RESULTS.md."""
     m, rss, fp = result["machine"], result["rss_mib"], result["fingerprint"]
+    heap_rest, heap_end = fp.get("python_heap_at_rest") or {}, fp.get("python_heap_at_end") or {}
     lines = [
         f"Run: {result['started_utc']} UTC, `.venv/bin/python bench/load_test.py "
-        f"--students {result['students']} --seconds {result['seconds']}"
+        f"--students {result['students']} --seconds {result['seconds']} --rounds {result['rounds']}"
         f"{'' if result['lab'] else ' --no-lab'}` ({result['backend']})",
         "",
         "## Machine",
@@ -661,12 +709,15 @@ def markdown(result: dict) -> str:
         f"sqlalchemy {m['sqlalchemy']}, {m['chromium']}",
         f"- load average at the end: {', '.join(f'{x:.1f}' for x in result['load_average'])}; "
         f"server CPU during the run: {result['server_cpu_share_of_one_core']:.2f} of one core",
+        f"- clients: {m['chromium']}, {result['students']} contexts, niceness "
+        f"{result.get('client_nice', 0)} ({result.get('client_threads_reniced', 0)} threads)",
         "",
         "## Result",
         "",
         "| measure | value | target |",
         "|---|---|---|",
-        f"| students (browser contexts, one Chromium) | {result['students']} | 30 |",
+        f"| students (browser contexts, one Chromium) × classes | {result['students']} × "
+        f"{result['rounds']} | 30 |",
         f"| activity time / wall time | {result['seconds']} s / {result['wall_seconds']} s | bounded |",
         f"| journeys / single page actions timed | {result['actions']} / {result['page_actions']} | |",
         f"| p50 / p95 page-action latency (one input to idle again) | "
@@ -675,12 +726,18 @@ def markdown(result: dict) -> str:
         f"| cross-session leak checks / leaks | {result['leak_checks']} / {result['leaks']} | 0 leaks |",
         f"| grades acknowledged on the page / rows in the store | "
         f"{result['grades_acknowledged']} / {result['store_rows_by_student']} | equal |",
-        f"| trainings finished | {result['trainings_finished']} | {min(TRAINERS, result['students'])} |",
+        f"| trainings finished | {result['trainings_finished']} | {min(TRAINERS, result['students']) * result['rounds']} |",
         f"| base model fingerprint start = end = fresh build | {fp['unchanged']} "
         f"(`{fp['end'][:16]}…`) | true |",
-        f"| server RSS cold / after warm-up / peak / {rss['end_measured_s_after_close']} s after "
-        f"close | {rss['cold']} / {rss['start_after_warm_up']} / {rss['peak']} / {rss['end']} MiB | "
-        "end ≈ warm-up |",
+        f"| server RSS cold / at rest after the warm-up / peak / at rest "
+        f"{rss['end_measured_s_after_close']} s after the class closed | {rss['cold']} / "
+        f"{rss['start_after_warm_up']} / {rss['peak']} / {rss['end']} MiB | end ≈ rest |",
+        *(
+            f"| RSS after class {i + 1} closed [s, MiB] | {trail} | falls back |"
+            for i, trail in enumerate(result["rss_after_close_mib"])
+        ),
+        f"| Python objects tracked at rest / at end (after a collection) | "
+        f"{heap_rest.get('tracked')} / {heap_end.get('tracked')} | ≈ equal |",
         f"| server health endpoint p50 / p95 / max during the run | {result['health_ms']['p50']} / "
         f"{result['health_ms']['p95']} / {result['health_ms']['max']} ms | |",
         f"| session PEFT models still alive after close | {fp.get('peft_models_alive_at_end')} | 0 |",
@@ -713,10 +770,26 @@ def markdown(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=30)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="classes one after another on the same server"
+    )
     parser.add_argument("--seconds", type=int, default=180, help="activity time (bounded)")
-    parser.add_argument("--settle", type=int, default=60, help="wait after close before RSS")
+    parser.add_argument(
+        "--settle",
+        type=int,
+        default=120,
+        help="quiet seconds before each RSS reading (after the warm-up and after the class)",
+    )
+    parser.add_argument(
+        "--client-nice", type=int, default=10, help="niceness of the client browser (0: as is)"
+    )
     parser.add_argument("--session-ttl", type=int, default=30, help="disconnectedSessionTTL (s)")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: SQLite)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="start a throwaway local PostgreSQL server (fsync on) and use it",
+    )
     parser.add_argument("--json", type=Path, help="also write the summary here")
     parser.add_argument("--no-lab", action="store_true", help="browse and quiz only")
     parser.add_argument("--markdown", type=Path, help="write the result tables here")
@@ -728,8 +801,14 @@ def main() -> None:
     args = parser.parse_args()
     args.seconds = max(10, min(args.seconds, 600))
     result = {"machine": machine(args.chromium), "started_utc": time.strftime("%Y-%m-%d %H:%M:%S")}
-    result.update(asyncio.run(main_async(args)))
-    verify_store(result, args)
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            bin_dir = pg_bin()
+            if bin_dir is None:
+                parser.error("--postgres needs the PostgreSQL server (apt-get install postgresql)")
+            args.database_url = stack.enter_context(throwaway_postgres(bin_dir, fsync=True))
+        result.update(asyncio.run(main_async(args)))
+        verify_store(result, args)
     text = json.dumps(result, indent=1, ensure_ascii=False)
     print(text)
     if args.json:

@@ -10,7 +10,7 @@ import streamlit as st
 from studykit.quiz_ui.cram import cram
 from studykit.quiz_ui.daily_review import daily_review
 from studykit.quiz_ui.mock_interview import mock_interview
-from studykit.quiz_ui.session import open_session
+from studykit.quiz_ui.session import database_guard, open_session
 from studykit.quiz_ui.sidebar import store_notice
 from studykit.ui import ensure_router, get_bank, t
 
@@ -18,28 +18,29 @@ ensure_router()
 
 MODES = {"daily": daily_review, "cram": cram, "mock": mock_interview}
 
-session = open_session(get_bank())
-store = session.store
+with database_guard():  # the database may go away between two queries of this run
+    session = open_session(get_bank())
+    store = session.store
 
-st.title(t("quiz.title"))
-if not session.bank.questions:
-    st.info(t("quiz.empty_bank"), icon=":material/inbox:")
-    st.stop()
-if not store.status.writable:
-    st.warning(t("quiz.read_only_quiz", detail=store.status.detail), icon=":material/lock:")
-elif store.status.kind == "recovered":
-    store_notice(store)
+    st.title(t("quiz.title"))
+    if not session.bank.questions:
+        st.info(t("quiz.empty_bank"), icon=":material/inbox:")
+        st.stop()
+    if not store.status.writable:
+        st.warning(t("quiz.read_only_quiz", detail=store.status.detail), icon=":material/lock:")
+    elif store.status.kind == "recovered":
+        store_notice(store)
 
-st.session_state.setdefault("quiz_mode", "daily")
-mode = st.segmented_control(
-    t("quiz.mode.label"),
-    list(MODES),
-    format_func={m: t(f"quiz.mode.{m}") for m in MODES}.__getitem__,  # labels fixed at run time
-    key="quiz_mode",
-    required=True,
-)
+    st.session_state.setdefault("quiz_mode", "daily")
+    mode = st.segmented_control(
+        t("quiz.mode.label"),
+        list(MODES),
+        format_func={m: t(f"quiz.mode.{m}") for m in MODES}.__getitem__,  # labels fixed at run time
+        key="quiz_mode",
+        required=True,
+    )
 
-if mode == "daily" and not store.status.writable:
-    st.info(t("quiz.daily_needs_store"))
-else:
-    MODES[mode](session)
+    if mode == "daily" and not store.status.writable:
+        st.info(t("quiz.daily_needs_store"))
+    else:
+        MODES[mode](session)

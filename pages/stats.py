@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from studykit.quiz_ui.progress import load_progress, unknown_ids_notice
-from studykit.quiz_ui.session import local_tz, now_utc, open_session
+from studykit.quiz_ui.session import database_guard, local_tz, now_utc, open_session
 from studykit.stats import leeches, reviews_per_day
 from studykit.stats_ui.charts import activity_heatmap, due_forecast_chart, mastery_charts
 from studykit.stats_ui.data_panel import data_panel
@@ -19,24 +19,25 @@ from studykit.ui import ensure_router, get_bank, t
 
 ensure_router()
 
-session = open_session(get_bank())
-now = now_utc()
-tz = local_tz()
-today = now.astimezone(tz).date()
+with database_guard():  # the database may go away between two queries of this run
+    session = open_session(get_bank())
+    now = now_utc()
+    tz = local_tz()
+    today = now.astimezone(tz).date()
 
-st.title(t("stats.title"))
-st.caption(t("stats.profile", name=session.profile_name))
-progress = load_progress(session.store, session.profile_id, session.bank)
-reviews = progress.reviews
-unknown_ids_notice(progress)
+    st.title(t("stats.title"))
+    st.caption(t("stats.profile", name=session.profile_name))
+    progress = load_progress(session.store, session.profile_id, session.bank)
+    reviews = progress.reviews
+    unknown_ids_notice(progress)
 
-per_day = reviews_per_day(reviews, tz)
-leech_list = leeches(r for r in reviews if r.question_id in session.by_id)
+    per_day = reviews_per_day(reviews, tz)
+    leech_list = leeches(r for r in reviews if r.question_id in session.by_id)
 
-overview(len(reviews), per_day, today, progress.replay, len(leech_list))
-activity_heatmap(per_day, today)
-due_forecast_chart(progress.replay, now, tz, today)
-mastery_charts(session, progress.replay, progress.scheduler, now)
-weak_points_table(session, reviews)
-leeches_table(session, leech_list)
-data_panel(session, now)
+    overview(len(reviews), per_day, today, progress.replay, len(leech_list))
+    activity_heatmap(per_day, today)
+    due_forecast_chart(progress.replay, now, tz, today)
+    mastery_charts(session, progress.replay, progress.scheduler, now)
+    weak_points_table(session, reviews)
+    leeches_table(session, leech_list)
+    data_panel(session, now)

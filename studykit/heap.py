@@ -6,13 +6,21 @@ each collection held the GIL for ~0.2 s: with 30 learners clicking, that was mos
 time and the web server itself stalled for seconds (bench/LOAD_RESULTS.md). The libraries and the
 bank live as long as the process, so they are imported once and moved to the permanent generation
 (`gc.freeze()`); collections then scan only what sessions create, and still free it.
+
+Closed tabs' sessions are dropped by Streamlit later (`server.disconnectedSessionTTL`) with no
+script run after them, and glibc keeps freed heap pages mapped. A daemon thread therefore collects
+and hands free heap back to the system (`malloc_trim`) every minute, so a server's memory returns
+to its resting level after a class leaves instead of staying at the peak.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import importlib
 import threading
+import time
 
 # Long-lived for the whole process: what the pages import sooner or later.
 HEAVY_MODULES = (
@@ -26,6 +34,8 @@ HEAVY_MODULES = (
     "lora_demo",
     "studykit.search",
 )
+
+TRIM_EVERY_S = 60.0
 
 _lock = threading.Lock()
 _started = False
@@ -49,12 +59,39 @@ def _import_and_freeze() -> None:
         gc.freeze()
     finally:
         _done.set()
+    while True:
+        time.sleep(TRIM_EVERY_S)
+        release_free_memory()
+
+
+def _libc_trim():
+    """glibc's `malloc_trim`, or None on other C libraries (musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_trim = _libc_trim()
+
+
+def release_free_memory() -> bool:
+    """Collect cyclic garbage, then return free heap pages to the system; True if trimmed."""
+    gc.collect()
+    if _trim is None:
+        return False
+    _trim(0)
+    return True
 
 
 def settle_heap(wait: bool = False) -> None:
     """Import the long-lived libraries once per process and freeze them out of the GC's scans.
 
-    Runs in a background thread so the first page is not held up; `wait=True` blocks until done.
+    Runs in a background thread so the first page is not held up (`wait=True` blocks until the
+    freeze is done); the same thread then calls `release_free_memory` every TRIM_EVERY_S.
     Idempotent: later calls only (optionally) wait.
     """
     global _started

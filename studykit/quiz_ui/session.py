@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +34,19 @@ def store_unavailable(exc: Exception) -> str:
     """A one-line reason for a progress-database error (no SQL, no traceback)."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return t("quiz.store.read_only", detail=reason[0][:200] if reason else type(exc).__name__)
+
+
+@contextmanager
+def database_guard() -> Iterator[None]:
+    """End this page run with the clear message when the database fails anywhere in the block.
+
+    `open_session` catches a database that is down when the page opens; this catches one that
+    goes away between two queries of the same run (what a learner saw so far stays on screen).
+    """
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        st.error(store_unavailable(exc), icon=":material/cloud_off:")
 
 
 def now_utc() -> datetime:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 import studykit.ui
-from studykit.store import open_store
+from studykit.store import ProgressStore, open_store
 from tests.app.test_quiz_support import fixture_bank
 from tests.faults.conftest import PgDatabase
 
@@ -121,3 +122,36 @@ def test_database_down_when_a_page_opens_keeps_browsing(pg_app: PgDatabase) -> N
         assert _messages(at), "the quiz page must say the progress database is unavailable"
     finally:
         pg_app.set_reachable(True)
+
+
+@pytest.mark.parametrize("page", ["pages/quiz.py", "pages/stats.py"])
+def test_database_lost_between_two_queries_of_one_run(
+    page: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The profile lookup succeeds, the next query fails: the page says so, no traceback."""
+    monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
+    bank = fixture_bank()
+    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["lang"] = "en"
+        at.run()
+
+        def lost(*_args: object, **_kwargs: object) -> None:
+            raise OperationalError("SELECT", {}, ConnectionError("server closed the connection"))
+
+        monkeypatch.setattr(ProgressStore, "reviews", lost)
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "server closed the connection" in _messages(at)
+        monkeypatch.undo()  # the database is back: the same page works again
+        monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
+        monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "server closed the connection" not in _messages(at)
+    finally:
+        st.cache_resource.clear()
