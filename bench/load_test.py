@@ -170,6 +170,18 @@ async def nav(page: Any, label: str, student: Student | None = None) -> None:
         student.page = label
 
 
+SHOTS = Path(tempfile.gettempdir()) / "lora-lab-load-errors"
+
+
+async def evidence(page: Any, student: Student, name: str) -> None:
+    """A screenshot of the page as it was when an action failed (path kept with the error)."""
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"{student.name}-{name}-{len(student.errors)}.png"
+    with contextlib.suppress(Exception):
+        await page.screenshot(path=str(path), full_page=True, timeout=30_000)
+        student.errors[-1] += f" [screenshot {path}]"
+
+
 async def timed(student: Student, name: str, page: Any, action: Any) -> bool:
     """Run one action, record its latency, and count exceptions and timeouts as errors."""
     start = time.perf_counter()
@@ -179,6 +191,7 @@ async def timed(student: Student, name: str, page: Any, action: Any) -> bool:
         lines = str(exc).splitlines() or [""]
         waiting = next((line.strip() for line in lines if "waiting for" in line), "")
         student.errors.append(f"{name}: {type(exc).__name__}: {lines[0][:120]} {waiting[:160]}")
+        await evidence(page, student, name)
         return False
     student.latencies[name].append(time.perf_counter() - start)
     if await exceptions_on(page):
@@ -781,7 +794,7 @@ def main() -> None:
         help="quiet seconds before each RSS reading (after the warm-up and after the class)",
     )
     parser.add_argument(
-        "--client-nice", type=int, default=10, help="niceness of the client browser (0: as is)"
+        "--client-nice", type=int, default=0, help="niceness of the client browsers (0: as is)"
     )
     parser.add_argument("--session-ttl", type=int, default=30, help="disconnectedSessionTTL (s)")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: SQLite)")

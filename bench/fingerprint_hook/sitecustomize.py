@@ -42,16 +42,27 @@ def _alive(class_name: str) -> int:
     return sum(type(obj).__name__ == class_name for obj in gc.get_objects())
 
 
+_last_types: dict[str, int] = {}
+
+
 def _heap() -> dict:
-    """What a full collection costs now (Streamlit runs one after every script run)."""
+    """What a full collection costs now (Streamlit runs one after every script run), and which
+    object types grew most since the previous record (what a leak would look like)."""
     import gc
+    from collections import Counter
 
     start = time.perf_counter()
     gc.collect()
+    elapsed = time.perf_counter() - start
+    types = Counter(type(obj).__name__ for obj in gc.get_objects())
+    grown = {n: c - _last_types.get(n, 0) for n, c in types.items() if c > _last_types.get(n, 0)}
+    _last_types.clear()
+    _last_types.update(types)
     return {
-        "gc_ms": round((time.perf_counter() - start) * 1000, 1),
-        "tracked": len(gc.get_objects()),
+        "gc_ms": round(elapsed * 1000, 1),
+        "tracked": sum(types.values()),
         "frozen": gc.get_freeze_count(),
+        "grown_most": dict(sorted(grown.items(), key=lambda kv: -kv[1])[:12]),
     }
 
 
