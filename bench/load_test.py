@@ -239,6 +239,9 @@ async def browse(page: Any, student: Student, rng: random.Random) -> None:
             if time.monotonic() > deadline:
                 raise TimeoutError("the picked question was not selected")
             await page.wait_for_timeout(200)
+        # a reader clicks "Show answer" once the picked question is on screen, not the one before
+        title = (await option.inner_text()).strip().splitlines()[0][:40]
+        await page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
     reveal = page.locator(".st-key-browse_reveal button")
     if await reveal.count():
         await act(student, "reveal_answer", page, reveal.click)
@@ -296,6 +299,7 @@ async def lab_count(page: Any, student: Student) -> None:
     await page.locator(".st-key-lab_r input[type='range']").first.wait_for(
         state="attached", timeout=60_000
     )
+    await page.get_by_role("tab", name="Parameters").click()  # client-side: no rerun
     await act(student, "set_r", page, lambda: set_slider(page, "lab_r", student.r - 1), rerun=None)
     want = f"{expected_count(student.r):,}"
     box = page.get_by_test_id("stMetric").filter(has_text="Trainable parameters").first
