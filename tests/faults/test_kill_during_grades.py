@@ -102,7 +102,9 @@ def _kill_and_drain(procs: list[subprocess.Popen]) -> list[str]:
     rest: list[str] = []
     for proc in procs:
         proc.wait(timeout=30)
-        out, _ = proc.communicate(timeout=30)
+        # read() through the same text stream: `readline` may already hold lines in its buffer,
+        # which `communicate()` (it reads the pipe underneath) would never return
+        out = proc.stdout.read()
         rest += [line.strip() for line in out.splitlines() if line.startswith("ack")]
     return rest
 
