@@ -717,6 +717,7 @@ def markdown(result: dict) -> str:
     lines = [
         f"Run: {result['started_utc']} UTC, `.venv/bin/python bench/load_test.py "
         f"--students {result['students']} --seconds {result['seconds']} --rounds {result['rounds']}"
+        f"{' --postgres' if result.get('started_postgres') else ''}"
         f"{'' if result['lab'] else ' --no-lab'}` ({result['backend']})",
         "",
         "## Machine",
@@ -824,6 +825,7 @@ def main() -> None:
             if bin_dir is None:
                 parser.error("--postgres needs the PostgreSQL server (apt-get install postgresql)")
             args.database_url = stack.enter_context(throwaway_postgres(bin_dir, fsync=True))
+        result["started_postgres"] = args.postgres
         result.update(asyncio.run(main_async(args)))
         verify_store(result, args)
     text = json.dumps(result, indent=1, ensure_ascii=False)
