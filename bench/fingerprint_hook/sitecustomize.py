@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import time
+import warnings
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # torch is imported lazily: the hook must not slow down the server's start
@@ -34,27 +35,27 @@ def fingerprint(module: torch.nn.Module) -> str:
     return digest.hexdigest()
 
 
-def _alive(class_name: str) -> int:
-    """Objects whose class is called `class_name` (after a collection)."""
-    import gc
-
-    gc.collect()
-    return sum(type(obj).__name__ == class_name for obj in gc.get_objects())
-
-
 _last_types: dict[str, int] = {}
 
 
 def _heap() -> dict:
-    """What a full collection costs now (Streamlit runs one after every script run), and which
-    object types grew most since the previous record (what a leak would look like)."""
+    """One collection, then one pass over the heap: what a full collection costs now (Streamlit
+    runs one after every script run), the PEFT models still alive (session copies; subclasses such
+    as PeftModelForSequenceClassification included), and which object types grew most since the
+    previous record (what a leak would look like)."""
     import gc
     from collections import Counter
+
+    from peft import PeftModel
 
     start = time.perf_counter()
     gc.collect()
     elapsed = time.perf_counter() - start
-    types = Counter(type(obj).__name__ for obj in gc.get_objects())
+    objects = gc.get_objects()
+    types = Counter(type(obj).__name__ for obj in objects)
+    with warnings.catch_warnings():  # isinstance() on lazy proxies may warn; irrelevant here
+        warnings.simplefilter("ignore")
+        peft_alive = sum(isinstance(obj, PeftModel) for obj in objects)
     grown = {n: c - _last_types.get(n, 0) for n, c in types.items() if c > _last_types.get(n, 0)}
     _last_types.clear()
     _last_types.update(types)
@@ -62,6 +63,7 @@ def _heap() -> dict:
         "gc_ms": round(elapsed * 1000, 1),
         "tracked": sum(types.values()),
         "frozen": gc.get_freeze_count(),
+        "peft_models_alive": peft_alive,
         "grown_most": dict(sorted(grown.items(), key=lambda kv: -kv[1])[:12]),
     }
 
@@ -78,8 +80,8 @@ def _dump(_signum: int, _frame: object) -> None:
         "was_cached": after.hits > before.hits,
         "sha256": fingerprint(loaded.model),
         "requires_grad": any(p.requires_grad for p in loaded.model.parameters()),
-        "peft_models_alive": _alive("PeftModel"),  # session copies still held by the process
-        "heap": _heap(),
+        "heap": (heap := _heap()),
+        "peft_models_alive": heap["peft_models_alive"],  # session copies still held
     }
     with open(OUT, "a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")

@@ -139,17 +139,21 @@ def test_database_lost_between_two_queries_of_one_run(
         at.session_state["lang"] = "en"
         at.run()
 
-        def lost(*_args: object, **_kwargs: object) -> None:
-            raise OperationalError("SELECT", {}, ConnectionError("server closed the connection"))
+        original, down = ProgressStore.reviews, [True]
 
-        monkeypatch.setattr(ProgressStore, "reviews", lost)
+        def reviews(store: ProgressStore, *args: object, **kwargs: object) -> object:
+            if down[0]:
+                raise OperationalError(
+                    "SELECT", {}, ConnectionError("server closed the connection")
+                )
+            return original(store, *args, **kwargs)
+
+        monkeypatch.setattr(ProgressStore, "reviews", reviews)
         at.switch_page(page)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert "server closed the connection" in _messages(at)
-        monkeypatch.undo()  # the database is back: the same page works again
-        monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
-        monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+        down[0] = False  # the database is back: the same page works again
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert "server closed the connection" not in _messages(at)

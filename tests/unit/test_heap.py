@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 
 import pytest
 
@@ -15,7 +16,7 @@ def test_settle_heap_imports_the_libraries_and_freezes_them() -> None:
     heap.settle_heap(wait=True)  # idempotent: a second page run does not start another thread
     assert all(name in sys.modules for name in ("torch", "transformers", "peft", "jieba"))
     assert heap.frozen_objects() > 100_000
-    started = [t for t in __import__("threading").enumerate() if t.name == "settle-heap"]
+    started = [t for t in threading.enumerate() if t.name == "settle-heap"]
     assert len(started) == 1
 
 
