@@ -21,6 +21,7 @@ def activity_heatmap(per_day: dict[date, int], today: date) -> None:
     """Grades per day over the last 26 weeks (columns = weeks, rows = weekdays)."""
     st.subheader(t("stats.heatmap"))
     weeks, grid = heatmap_grid(per_day, today, weeks=26)
+    peak = max((v for row in grid for v in row if v is not None), default=0)
     fig = go.Figure(
         go.Heatmap(
             z=grid,
@@ -32,6 +33,7 @@ def activity_heatmap(per_day: dict[date, int], today: date) -> None:
             hovertemplate=t("stats.heatmap_hover") + "<extra></extra>",
             showscale=False,
             zmin=0,
+            zmax=max(1, peak),  # with no grades yet, empty days stay pale instead of mid-green
         )
     )
     fig.update_layout(
