@@ -14,9 +14,12 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from studykit.bank_yaml import compose, node_line, parse_yaml
+from studykit.grading.lexicon import file_lexicon, load_core_lexicon
 from studykit.schema import BankFile, NoteSection, Question
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
+LEXICON_FILE = "lexicon.yaml"  # the core concepts for claims, not a question file
 MAX_FILE_BYTES = (
     2_000_000  # the largest bank file is ~150 KB; anything far larger is not a question file
 )
@@ -56,29 +59,6 @@ class Bank:
         return [(f, n) for f in self.files for n in f.notes]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: dict[object, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    f"duplicate key {key!r} (first defined on line {seen[key].start_mark.line + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
-
-
-def parse_yaml(text: str) -> object:
-    """Parse YAML text safely, rejecting duplicate keys."""
-    return yaml.load(text, Loader=_UniqueKeyLoader)
-
-
 def _format_loc(loc: Iterable[int | str]) -> str:
     out = ""
     for part in loc:
@@ -86,31 +66,8 @@ def _format_loc(loc: Iterable[int | str]) -> str:
     return out
 
 
-def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """Best-effort line of the deepest YAML node on the path `loc`."""
-    node, line = root, None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line
-
-
 def _validation_problems(name: str, text: str, error: ValidationError) -> list[LoadProblem]:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
+    root = compose(text)
     problems = []
     for item in error.errors():
         loc = tuple(item["loc"])
@@ -119,7 +76,7 @@ def _validation_problems(name: str, text: str, error: ValidationError) -> list[L
             reason = f"unknown key {loc[-1]!r}"
         elif item["type"] == "missing":
             reason = f"missing required field {loc[-1]!r}"
-        problems.append(LoadProblem(name, _line_of(root, loc), _format_loc(loc), reason))
+        problems.append(LoadProblem(name, node_line(root, loc), _format_loc(loc), reason))
     return problems
 
 
@@ -150,7 +107,7 @@ def load_file(path: Path) -> tuple[BankFile | None, list[LoadProblem]]:
             LoadProblem(name, 1, "", "the file must be a mapping with 'questions:' at the top")
         ]
     try:
-        return BankFile.model_validate(data), []
+        return BankFile.model_validate(data, context={"lexicon": file_lexicon(data)}), []
     except ValidationError as exc:
         return None, _validation_problems(name, text, exc)
     except RecursionError:
@@ -168,7 +125,11 @@ def load_bank(directory: Path | None = None) -> Bank:
     files: list[BankFile] = []
     problems: list[LoadProblem] = []
     owner: dict[str, str] = {}  # question id -> file that defined it first
+    lexicon_load = load_core_lexicon()
+    problems.extend(LoadProblem(LEXICON_FILE, None, "", reason) for reason in lexicon_load.problems)
     for path in sorted(directory.glob("*.yaml")):
+        if path.name == LEXICON_FILE:
+            continue
         bank_file, file_problems = load_file(path)
         if bank_file is None:
             problems.extend(file_problems)

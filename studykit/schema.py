@@ -9,8 +9,18 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from studykit.grading.claims import ClaimSyntaxError, parse_claim, unknown_concepts
+from studykit.grading.lexicon import Concept, Lexicon, core_lexicon, validate_concept_ids
 from studykit.tags import TAGS
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -65,14 +75,6 @@ class Aliases(_Strict):
     en: list[str] = []
 
 
-class KeyPoint(_Strict):
-    """One gradable point of an answer."""
-
-    text: Text
-    aliases: Aliases = Aliases()
-    weight: int = Field(default=1, ge=1, le=3)
-
-
 class Correction(_Strict):
     """Where the source document's answer was wrong or misleading, and what is right."""
 
@@ -90,6 +92,95 @@ class Correction(_Strict):
         if any(not item.strip() for item in value):
             raise ValueError("evidence entries must not be blank")
         return value
+
+
+def _checked_claim(claim: str, info: ValidationInfo) -> str:
+    """Refuse a claim that does not parse, or (when the loader passed the file's lexicon) names unknown ids."""
+    try:
+        parsed = parse_claim(claim)
+    except ClaimSyntaxError as exc:
+        raise ValueError(f"bad claim {claim!r}: {exc}") from None
+    lexicon = (info.context or {}).get("lexicon") if info.context else None
+    if isinstance(lexicon, Lexicon):
+        unknown = unknown_concepts(parsed, lexicon)
+        if unknown:
+            raise ValueError(
+                f"claim {claim!r} names unknown concept(s) {unknown}: add them to questions/lexicon.yaml "
+                "or to this file's `concepts:`, or quote an inline form"
+            )
+    return claim
+
+
+class Misconception(_Strict):
+    """A wrong claim learners (or the source document) make about a key point; stating it contradicts the point."""
+
+    claim: str
+    name: Text  # the wrong belief in a few words
+    correction: Text | None = None  # what is true; may be omitted when from_correction gives it
+    evidence: list[str] = []
+    from_correction: int | None = Field(
+        default=None, ge=0
+    )  # index into the question's answer.corrections
+    example: Text | None = (
+        None  # a sentence a learner would type that states it (the check verifies it)
+    )
+    _source: Correction | None = PrivateAttr(
+        default=None
+    )  # the correction from_correction points at
+
+    @property
+    def source(self) -> Correction | None:
+        """The question's correction this misconception comes from (set when the question is validated)."""
+        return self._source
+
+    @property
+    def shown_correction(self) -> Text:
+        """What is true: this misconception's correction, else its source correction's."""
+        if self.correction is not None:
+            return self.correction
+        if self._source is not None:
+            return self._source.correction
+        return Text(zh="（未写更正）", en="(no correction written)")
+
+    @property
+    def shown_evidence(self) -> tuple[str, ...]:
+        return tuple(self.evidence or (self._source.evidence if self._source else ()))
+
+    @field_validator("claim")
+    @classmethod
+    def _claim(cls, value: str, info: ValidationInfo) -> str:
+        return _checked_claim(value, info)
+
+    @model_validator(mode="after")
+    def _has_correction(self) -> Misconception:
+        if self.from_correction is None and (self.correction is None or not self.evidence):
+            raise ValueError(
+                "a misconception needs `correction` and `evidence`, or `from_correction`"
+            )
+        return self
+
+
+class KeyPoint(_Strict):
+    """One gradable point of an answer: covered when the answer states all its claims."""
+
+    text: Text
+    aliases: Aliases = Aliases()  # for search; the claim grader ignores them
+    weight: int = Field(default=1, ge=1, le=3)
+    claims: list[str] = []
+    misconceptions: list[Misconception] = []
+    _lexicon: Lexicon | None = PrivateAttr(
+        default=None
+    )  # core + the file's concepts, set by BankFile
+
+    @field_validator("claims")
+    @classmethod
+    def _claims(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return [_checked_claim(claim, info) for claim in value]
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The vocabulary this point's claims are written in (the core lexicon outside a bank file)."""
+        return self._lexicon or core_lexicon()
 
 
 class AnswerKey(_Strict):
@@ -147,6 +238,26 @@ class Question(_Strict):
             raise ValueError("solution must look like 'solutions/<name>.py'")
         return value
 
+    @model_validator(mode="after")
+    def _misconception_sources(self) -> Question:
+        points = [*self.answer.key_points, *(kp for f in self.follow_ups for kp in f.key_points)]
+        for point in points:
+            for item in point.misconceptions:
+                index = item.from_correction
+                if index is None:
+                    continue
+                if index >= len(self.answer.corrections):
+                    raise ValueError(
+                        f"misconception {item.claim!r} has from_correction {index}, but question "
+                        f"{self.id!r} has {len(self.answer.corrections)} correction(s)"
+                    )
+                item._source = self.answer.corrections[index]
+        return self
+
+    def all_key_points(self) -> list[KeyPoint]:
+        """Main key points, then each follow-up's."""
+        return [*self.answer.key_points, *(kp for f in self.follow_ups for kp in f.key_points)]
+
     @property
     def has_corrections(self) -> bool:
         return bool(self.answer.corrections)
@@ -187,8 +298,27 @@ class BankFile(_Strict):
     schema_version: Literal[1]
     document: str = Field(min_length=1)
     title: Text
+    concepts: dict[
+        str, Concept
+    ] = {}  # file-local concepts for claims (ids must not repeat the core lexicon's)
     notes: list[NoteSection] = []
     questions: list[Question] = Field(min_length=1)
+
+    @field_validator("concepts")
+    @classmethod
+    def _local_concepts(cls, value: dict[str, Concept]) -> dict[str, Concept]:
+        validate_concept_ids(value)
+        clashes = sorted(cid for cid in value if cid in core_lexicon())
+        if clashes:
+            raise ValueError(
+                f"local concept id(s) {clashes} repeat the core lexicon (questions/lexicon.yaml): "
+                "use the core concept, or pick another id"
+            )
+        return value
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return core_lexicon().with_locals(self.concepts, self.document)
 
     @model_validator(mode="before")
     @classmethod
@@ -213,6 +343,20 @@ class BankFile(_Strict):
                     f"question {question.id!r} names document {question.source.document!r}, "
                     f"but this file is for {self.document!r}"
                 )
+        lexicon = self.lexicon
+        dangling = lexicon.dangling_opposites()
+        if dangling:
+            raise ValueError(f"concepts: {dangling[0]}")
+        for question in self.questions:
+            for point in question.all_key_points():
+                claims = [*point.claims, *(m.claim for m in point.misconceptions)]
+                for claim in claims:
+                    unknown = unknown_concepts(parse_claim(claim), lexicon)
+                    if unknown:
+                        raise ValueError(
+                            f"question {question.id!r}: claim {claim!r} names unknown concept(s) {unknown}"
+                        )
+                point._lexicon = lexicon
         note_ids = [note.id for note in self.notes]
         if len(note_ids) != len(set(note_ids)):
             raise ValueError("duplicate note section id")

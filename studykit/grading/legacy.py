@@ -1,4 +1,4 @@
-"""Grade a typed answer against an answer key's key points (Chinese and English, offline).
+"""The old phrase matcher (issue 11 replaced it): used, strictly, only for key points without claims.
 
 Each key point is matched through its text and aliases in BOTH languages. A candidate phrase matches
 when, after normalisation (NFKC full-width -> half-width, case, spaces):
@@ -14,21 +14,20 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import jieba
 from rapidfuzz import fuzz, process
 
-from studykit.schema import KeyPoint
+if TYPE_CHECKING:
+    from studykit.schema import KeyPoint
 
 jieba.setLogLevel(logging.WARNING)
 
 TOKEN_SHARE = 0.6  # share of a candidate's content units that must appear in the answer
 PARTIAL_MIN = 85.0  # rapidfuzz partial_ratio for a near-verbatim match
 WORD_FUZZ_MIN = 85.0  # fuzzy equality of two English words ("initialised" ~ "initialized")
-RATING_CUTS = ((0.5, 1), (0.7, 2), (0.9, 3))  # coverage below -> rating; else 4 (Easy)
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -43,33 +42,6 @@ _STOP_ZH_WORDS = (
     "我们 它 要 有 就是 通过 进行 以 等"
 )
 _STOP_ZH = frozenset(_STOP_ZH_WORDS.split())
-
-
-@dataclass(frozen=True)
-class PointResult:
-    """How one key point fared: covered or not, best score (0..1) and the evidence found."""
-
-    index: int
-    covered: bool
-    score: float
-    evidence: str  # the part of the answer (or matched words) that covered it; "" if missed
-    weight: int
-
-
-@dataclass(frozen=True)
-class GradeResult:
-    points: list[PointResult]
-    coverage: float  # weighted share of covered key points, 0..1
-    proposed: int | None  # 1 Again … 4 Easy; None when nothing was typed
-    answered: bool
-
-    @property
-    def covered(self) -> list[PointResult]:
-        return [p for p in self.points if p.covered]
-
-    @property
-    def missed(self) -> list[PointResult]:
-        return [p for p in self.points if not p.covered]
 
 
 def normalize(text: str) -> str:
@@ -195,30 +167,23 @@ def candidates(point: KeyPoint) -> list[str]:
     return [item for item in items if item and item.strip()]
 
 
-def grade_answer(answer: str, key_points: Sequence[KeyPoint]) -> GradeResult:
-    """Which key points the typed answer covers, the weighted coverage and a proposed rating."""
-    answered = bool(answer and answer.strip())
-    points: list[PointResult] = []
-    for index, point in enumerate(key_points):
-        best, evidence = 0.0, ""
-        if answered:
-            for phrase in candidates(point):
-                score, found = match_candidate(phrase, answer)
-                if score > best:
-                    best, evidence = score, found
-        covered = best >= TOKEN_SHARE
-        points.append(
-            PointResult(index, covered, round(best, 3), evidence if covered else "", point.weight)
-        )
-    total = sum(p.weight for p in points)
-    coverage = sum(p.weight for p in points if p.covered) / total if total else 0.0
-    proposed = propose_rating(coverage) if answered else None
-    return GradeResult(points, round(coverage, 4), proposed, answered)
+STRICT_SHARE = (
+    0.8  # a key point without claims needs most of a multi-word phrasing, not one topic word
+)
 
 
-def propose_rating(coverage: float) -> int:
-    """Coverage -> FSRS rating. A failed answer (below half) is Again, never Hard."""
-    for cut, rating in RATING_CUTS:
-        if coverage < cut:
-            return rating
-    return 4
+def strict_point_score(point: KeyPoint, answer: str) -> tuple[float, str]:
+    """The old phrase matcher, made strict for key points that have no claims yet.
+
+    Only the point's own text and aliases of at least two content units count (a one-word topic alias such
+    as "激活" or "scaling" no longer covers a point), and the share needed is higher than before.
+    """
+    best, evidence = 0.0, ""
+    for phrase in candidates(point):
+        units = len(content_tokens(phrase)) + len(_cjk_units(phrase))
+        if units < 2 and not re.search(r"[=/^√≪]", phrase):
+            continue
+        score, found = match_candidate(phrase, answer)
+        if score > best:
+            best, evidence = score, found
+    return (best, evidence) if best >= STRICT_SHARE else (best, "")

@@ -1,0 +1,137 @@
+"""Authoring checks for claims (issue 11): what `python -m studykit.check` reports per key point.
+
+- a key point without claims (it is graded by the strict phrase fallback until migrated);
+- a claim a bare entity or a one-word topic term could win;
+- the point's own text (zh, en) that does not state its claims, or that states one of its misconceptions;
+- a misconception whose `example`, or the `document_said` of its `from_correction`, does not state it;
+- a wrong/misleading correction with no misconception pointing at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from studykit.grading.claims import parse_claim, weak_alternatives
+from studykit.grading.grader import analyse, grade_point, stated_in
+from studykit.schema import BankFile, KeyPoint, Question
+
+
+@dataclass(frozen=True)
+class ClaimIssue:
+    kind: str  # missing | weak | self | example | correction
+    question: str
+    where: str  # "answer.key_points[0]" / "follow_ups[1].key_points[0]"
+    loc: tuple[int | str, ...]  # YAML path inside the file, for the line number
+    message: str
+
+
+def _points(question: Question, qi: int) -> Iterator[tuple[str, tuple[int | str, ...], KeyPoint]]:
+    for ki, point in enumerate(question.answer.key_points):
+        yield f"answer.key_points[{ki}]", ("questions", qi, "answer", "key_points", ki), point
+    for fi, follow in enumerate(question.follow_ups):
+        for ki, point in enumerate(follow.key_points):
+            yield (
+                f"follow_ups[{fi}].key_points[{ki}]",
+                ("questions", qi, "follow_ups", fi, "key_points", ki),
+                point,
+            )
+
+
+def _self_check(point: KeyPoint) -> list[str]:
+    out = []
+    for lang in ("zh", "en"):
+        text = getattr(point.text, lang)
+        if not text.strip():
+            continue
+        result = grade_point(0, point, text, analyse(text, point.lexicon))
+        if result.status == "contradicted" and result.misconception:
+            out.append(
+                f"own {lang} text states its misconception {result.misconception.name.en or result.misconception.name.zh!r}"
+            )
+            continue
+        segments = analyse(text, point.lexicon)
+        missing = [
+            c for c in point.claims if stated_in(parse_claim(c), segments, point.lexicon) is None
+        ]
+        if missing:
+            out.append(f"own {lang} text {text!r} does not state claim(s) {missing}")
+    return out
+
+
+def _triggers(point: KeyPoint, claim: str, text: str) -> bool:
+    return stated_in(parse_claim(claim), analyse(text, point.lexicon), point.lexicon) is not None
+
+
+def _misconception_checks(point: KeyPoint, question: Question) -> list[tuple[int, str]]:
+    out = []
+    for mi, item in enumerate(point.misconceptions):
+        texts = []
+        if item.example:
+            texts += [("example", lang, getattr(item.example, lang)) for lang in ("zh", "en")]
+        if item.source is not None:
+            texts += [
+                ("document_said", lang, getattr(item.source.document_said, lang))
+                for lang in ("zh", "en")
+            ]
+        for label, lang, text in texts:
+            if text.strip() and not _triggers(point, item.claim, text):
+                out.append(
+                    (
+                        mi,
+                        f"misconception {item.claim!r}: its {label} ({lang}) does not state it: {text[:80]!r}",
+                    )
+                )
+        if not texts:
+            out.append((mi, f"misconception {item.claim!r} has no example to verify it triggers"))
+    return out
+
+
+def claim_issues(bank_file: BankFile) -> list[ClaimIssue]:
+    """Every claim-authoring problem of one valid bank file."""
+    issues: list[ClaimIssue] = []
+    lexicon = bank_file.lexicon
+    for qi, question in enumerate(bank_file.questions):
+        covered_corrections: set[int] = set()
+        for where, loc, point in _points(question, qi):
+            if not point.claims:
+                issues.append(
+                    ClaimIssue(
+                        "missing",
+                        question.id,
+                        where,
+                        loc,
+                        "no claims (graded by the strict fallback)",
+                    )
+                )
+            for ci, claim in enumerate(point.claims):
+                for reason in weak_alternatives(parse_claim(claim), lexicon):
+                    issues.append(
+                        ClaimIssue("weak", question.id, where, (*loc, "claims", ci), reason)
+                    )
+            for mi, item in enumerate(point.misconceptions):
+                if item.from_correction is not None:
+                    covered_corrections.add(item.from_correction)
+                for reason in weak_alternatives(parse_claim(item.claim), lexicon):
+                    issues.append(
+                        ClaimIssue("weak", question.id, where, (*loc, "misconceptions", mi), reason)
+                    )
+            if point.claims:
+                for message in _self_check(point):
+                    issues.append(ClaimIssue("self", question.id, where, (*loc, "text"), message))
+            for mi, message in _misconception_checks(point, question):
+                issues.append(
+                    ClaimIssue("example", question.id, where, (*loc, "misconceptions", mi), message)
+                )
+        for index, correction in enumerate(question.answer.corrections):
+            if correction.severity in ("wrong", "misleading") and index not in covered_corrections:
+                issues.append(
+                    ClaimIssue(
+                        "correction",
+                        question.id,
+                        f"answer.corrections[{index}]",
+                        ("questions", qi, "answer", "corrections", index),
+                        f"{correction.severity} correction has no misconception with from_correction: {index}",
+                    )
+                )
+    return issues

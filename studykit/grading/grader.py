@@ -1,0 +1,257 @@
+"""Grade a typed answer claim by claim: covered / partial / missed / contradicted per key point.
+
+A key point is covered when every one of its claims is stated in one clause of the answer (right subject, right
+predicate, right polarity); it is contradicted when any of its misconceptions is stated anywhere, and then the
+proposed rating is Again whatever the coverage. Key points without claims fall back to a strict form of the old
+phrase matcher, so an unmigrated bank still grades.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Literal
+
+from studykit.grading.claims import Alternative, Atom, Claim, parse_claim
+from studykit.grading.clauses import split_clauses
+from studykit.grading.lexicon import Lexicon
+from studykit.grading.normalise import normalise
+from studykit.grading.numbers import find_numbers, parse_numeric_form
+from studykit.grading.spotting import Occurrence, compiled_form, cue_spans, is_negated, spotter_for
+
+if TYPE_CHECKING:
+    from studykit.schema import KeyPoint, Misconception, Text
+
+Status = Literal["covered", "partial", "missed", "contradicted"]
+# coverage below the cut -> rating; else Easy (4). Tuned on tests/grading_eval/dev.yaml (bench/grading_eval.py).
+RATING_CUTS = ((0.3, 1), (0.6, 2), (0.9, 3))
+
+# "B is zero and A random": split at a conjunction when both halves are complete statements
+_CONJUNCTION = re.compile(
+    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|同时"
+)
+
+
+@dataclass(frozen=True)
+class MisconceptionHit:
+    name: Text
+    correction: Text
+    evidence: tuple[str, ...]
+    sentence: str  # the learner's own words that state it
+
+
+@dataclass(frozen=True)
+class PointResult:
+    index: int
+    status: Status
+    covered: bool
+    score: float  # 0..1 share of the point's claims stated (0 when contradicted)
+    evidence: str  # the learner's words that decided it ("" when missed)
+    weight: int
+    misconception: MisconceptionHit | None = None
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    points: list[PointResult]
+    coverage: float  # weighted, 0..1
+    proposed: int | None  # 1 Again .. 4 Easy; None when nothing was typed
+    answered: bool
+
+    @property
+    def covered(self) -> list[PointResult]:
+        return [p for p in self.points if p.status == "covered"]
+
+    @property
+    def missed(self) -> list[PointResult]:
+        """Points not covered and not contradicted (missed, or only partly stated)."""
+        return [p for p in self.points if p.status in ("missed", "partial")]
+
+    @property
+    def partial(self) -> list[PointResult]:
+        return [p for p in self.points if p.status == "partial"]
+
+    @property
+    def contradicted(self) -> list[PointResult]:
+        return [p for p in self.points if p.status == "contradicted"]
+
+    @property
+    def not_covered(self) -> list[PointResult]:
+        return [p for p in self.points if p.status != "covered"]
+
+
+@dataclass
+class Segment:
+    """A binding unit of the answer: a clause (or half of one), its concepts and inherited subjects."""
+
+    text: str  # normalised clause text
+    start: int  # this segment's span inside `text`
+    end: int
+    raw: str  # the learner's words (the clause as typed)
+    sentence: int
+    sentence_raw: str
+    occurrences: list[Occurrence]
+    inherited: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def own_entities(self) -> frozenset[str]:
+        return frozenset(o.concept for o in self.occurrences if o.entity and not o.negated)
+
+
+def _complete(occurrences: list[Occurrence]) -> bool:
+    return any(o.entity and not o.negated for o in occurrences) and any(
+        not o.entity for o in occurrences
+    )
+
+
+def _bind(
+    text: str, raw: str, sentence: int, sentence_raw: str, occ: list[Occurrence]
+) -> list[Segment]:
+    """Split a clause at a conjunction only when both sides state something about something."""
+    cuts = [0]
+    for match in _CONJUNCTION.finditer(text):
+        if any(o.start < match.end() and match.start() < o.end for o in occ):
+            continue  # the conjunction is inside a concept's form
+        left = [o for o in occ if cuts[-1] <= o.start < match.start()]
+        right = [o for o in occ if o.start >= match.end()]
+        if _complete(left) and _complete(right):
+            cuts.append(match.start())
+    cuts.append(len(text))
+    return [
+        Segment(text, a, b, raw, sentence, sentence_raw, [o for o in occ if a <= o.start < b])
+        for a, b in pairwise(cuts)
+    ]
+
+
+def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
+    """Segments of the answer with concepts spotted, negation resolved and subjects inherited."""
+    spotter = spotter_for(lexicon)
+    segments: list[Segment] = []
+    for clause in split_clauses(answer):
+        text = normalise(clause.text)
+        occ = spotter.spot(text)
+        segments.extend(_bind(text, clause.text, clause.sentence, clause.sentence_text, occ))
+    # "B, the up-projection, is initialised to zero": a clause without a subject of its own inherits the
+    # subjects of the nearest earlier clause of the same sentence that has some.
+    last: dict[int, frozenset[str]] = {}
+    for seg in segments:
+        own = seg.own_entities
+        if own:
+            last[seg.sentence] = own
+        elif seg.sentence in last:
+            seg.inherited = last[seg.sentence]
+    return segments
+
+
+def _atom_in(atom: Atom, seg: Segment, lexicon: Lexicon) -> bool:
+    if atom.is_concept:
+        opposite = lexicon.opposite(atom.value)
+        for o in seg.occurrences:
+            if o.concept == atom.value and o.negated == atom.negated:
+                return True
+            if opposite and o.concept == opposite and o.negated != atom.negated:
+                return True
+        return not atom.negated and atom.value in seg.inherited
+    spans = [(o.start, o.end) for o in seg.occurrences]
+    cues = cue_spans(seg.text[: seg.end], spans)
+    if atom.kind == "number":
+        form = parse_numeric_form(atom.value)
+        for number in find_numbers(seg.text[seg.start : seg.end]):
+            start = seg.start + number.start
+            if (
+                form
+                and form.accepts(number)
+                and is_negated(seg.text, start, cues, False) == atom.negated
+            ):
+                return True
+        return False
+    pattern = compiled_form(atom.value)
+    if pattern is None:
+        return False
+    for match in pattern.finditer(seg.text, seg.start, seg.end):
+        if is_negated(seg.text, match.start(), cues, False) == atom.negated:
+            return True
+    return False
+
+
+def _alternative_in(alt: Alternative, seg: Segment, lexicon: Lexicon) -> bool:
+    return all(any(_atom_in(a, seg, lexicon) for a in term.atoms) for term in alt.terms)
+
+
+def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:
+    """The first segment that states the claim (any alternative, all its terms), or None."""
+    for seg in segments:
+        if any(_alternative_in(alt, seg, lexicon) for alt in claim.alternatives):
+            return seg
+    return None
+
+
+def _words(seg: Segment) -> str:
+    """The learner's words for a segment: the clause, or its whole sentence when the subject was inherited."""
+    return seg.sentence_raw if seg.inherited and not seg.own_entities else seg.raw
+
+
+def _evidence(segments: list[Segment]) -> str:
+    return " … ".join(dict.fromkeys(_words(seg) for seg in segments))
+
+
+def _hit(item: Misconception, seg: Segment) -> MisconceptionHit:
+    return MisconceptionHit(item.name, item.shown_correction, item.shown_evidence, seg.sentence_raw)
+
+
+def grade_point(index: int, point: KeyPoint, answer: str, segments: list[Segment]) -> PointResult:
+    """One key point against the analysed answer."""
+    lexicon = point.lexicon
+    for item in point.misconceptions:
+        seg = stated_in(parse_claim(item.claim), segments, lexicon)
+        if seg is not None:
+            return PointResult(
+                index, "contradicted", False, 0.0, seg.sentence_raw, point.weight, _hit(item, seg)
+            )
+    if not point.claims:
+        from studykit.grading.legacy import strict_point_score
+
+        score, evidence = strict_point_score(point, answer)
+        covered = bool(evidence)
+        return PointResult(index, "covered" if covered else "missed", covered, 1.0 if covered else 0.0,
+                           evidence, point.weight)  # fmt: skip
+    found = [stated_in(parse_claim(claim), segments, lexicon) for claim in point.claims]
+    stated = [seg for seg in found if seg is not None]
+    score = len(stated) / len(found)
+    status: Status = "covered" if score == 1 else "partial" if stated else "missed"
+    return PointResult(
+        index, status, status == "covered", round(score, 3), _evidence(stated), point.weight
+    )
+
+
+def grade_answer(answer: str, key_points: Sequence[KeyPoint]) -> GradeResult:
+    """Which key points the typed answer states, contradicts or misses; weighted coverage; a proposed rating."""
+    answered = bool(answer and answer.strip())
+    analysed: dict[int, list[Segment]] = {}
+    points: list[PointResult] = []
+    for index, point in enumerate(key_points):
+        if not answered:
+            points.append(PointResult(index, "missed", False, 0.0, "", point.weight))
+            continue
+        lexicon = point.lexicon
+        if id(lexicon) not in analysed:
+            analysed[id(lexicon)] = analyse(answer, lexicon)
+        points.append(grade_point(index, point, answer, analysed[id(lexicon)]))
+    total = sum(p.weight for p in points)
+    coverage = sum(p.weight * p.score for p in points) / total if total else 0.0
+    proposed = None
+    if answered:
+        proposed = (
+            1 if any(p.status == "contradicted" for p in points) else propose_rating(coverage)
+        )
+    return GradeResult(points, round(coverage, 4), proposed, answered)
+
+
+def propose_rating(coverage: float) -> int:
+    """Coverage -> FSRS rating (1 Again .. 4 Easy)."""
+    for cut, rating in RATING_CUTS:
+        if coverage < cut:
+            return rating
+    return 4

@@ -1,0 +1,329 @@
+"""Find concepts in one normalised clause: longest form first, single letters case-sensitive, negation scope.
+
+A `Spotter` is compiled once per lexicon (cached). Forms are indexed by their first character(s), so spotting
+costs one dict lookup per position plus a few anchored regex matches, whatever the size of the lexicon.
+Rules (documented for authors in questions/README.md, "Claims"):
+- at each position the longest matching form wins; a match consumes its text (a cue inside a matched form,
+  as in 不更新 or "no extra latency", is not a separate negation);
+- a single Latin letter (A, B, W, r) matches case-sensitively and only standalone (glued to CJK is fine);
+  a capital "A" that opens a clause followed by an ordinary lower-case word is the English article;
+- Latin words match on word boundaries with inflections (-s -es -ed -ing -ly, -ise/-ize), `word*` is a prefix;
+- CJK forms match as substrings, spaces optional; formulas compare compacted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from studykit.grading.lexicon import Lexicon
+from studykit.grading.normalise import normalise
+from studykit.grading.numbers import Number, NumericForm, find_numbers, parse_numeric_form
+
+FORMULA_CHARS = frozenset("/*()^=+√≪≤≥∈")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_WORDCHAR = "A-Za-z0-9_"
+_LEFT_EDGE = rf"(?<![{_WORDCHAR}])(?<!\d\.)"
+_RIGHT_EDGE = rf"(?![{_WORDCHAR}])(?!\.\d)"
+# words after a clause-initial capital "A" that make it the matrix, not the article ("A is", "A and B")
+_MATRIX_A_NEXT = frozenset(
+    [
+        "is",
+        "was",
+        "has",
+        "gets",
+        "got",
+        "stays",
+        "starts",
+        "remains",
+        "uses",
+        "must",
+        "should",
+        "can",
+        "will",
+        "would",
+        "are",
+        "and",
+        "or",
+        "matrix",
+        "alone",
+        "itself",
+        "only",
+        "too",
+        "also",
+        "then",
+        "receives",
+        "takes",
+        "holds",
+        "becomes",
+        "maps",
+        "projects",
+        "multiplies",
+        "gets's",
+    ]
+)
+
+# Negation cues, and look-alikes that are not negations (matched first, so their 不/no is consumed).
+_NOT_NEGATION = (
+    "不仅", "不只", "不但", "不同", "不断", "不少", "不错", "不久", "非常", "无论", "不管", "并非只", "不光",
+    "not only", "not just", "no matter", "nothing but", "no longer than", "not least",
+)  # fmt: skip
+_NEGATION = (
+    "并不", "不会", "不是", "不能", "不必", "无需", "无须", "不需要", "不用", "没有", "并没有", "无法", "未", "非",
+    "没", "无", "不", "别", "勿",
+    "not", "no", "never", "without", "neither", "nor", "cannot", "none", "rather than", "instead of",
+    "n't", "non-", "un-", "doesnt", "dont", "isnt", "arent", "wont", "cant",
+)  # fmt: skip
+_CUE_RE = re.compile(
+    "|".join(
+        f"(?P<{group}{i}>{_cue_pattern})"
+        for group, cues in (("keep", _NOT_NEGATION), ("neg", _NEGATION))
+        for i, _cue_pattern in enumerate(
+            (re.escape(c) if _CJK.search(c) or c == "n't" else rf"\b{re.escape(c)}(?:\b|(?<=-))")
+            for c in sorted(cues, key=len, reverse=True)
+        )
+    ),
+    re.IGNORECASE,
+)
+CJK_WINDOW = 8  # a cue negates a predicate up to ~8 CJK characters / ~5 words after it
+WORD_WINDOW = 5
+ENTITY_GAP_WORDS = (
+    2  # ...but an entity only when it directly follows ("not A", "not the B matrix", 不是 A)
+)
+ENTITY_GAP_CJK = 2
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    concept: str
+    start: int
+    end: int
+    negated: bool
+    entity: bool
+
+
+def _inflect(word_pattern: str, last_word: str) -> str:
+    """Allow -s/-es/-ed/-ing/-ly endings on the last Latin word of a form."""
+    if len(last_word) < 3 or not last_word.isalpha():
+        return word_pattern
+    if last_word.endswith("e"):
+        return (
+            word_pattern[:-1] + "(?:e|es|ed|ing|ely|e?ment)?"
+            if word_pattern.endswith("e")
+            else word_pattern
+        )
+    if last_word.endswith("y"):
+        return word_pattern[:-1] + "(?:y|ies|ied|ying|ily)"
+    double = re.escape(last_word[-1]) if last_word[-1] not in "aeiouwxy" else ""
+    extra = f"|{double}ing|{double}ed" if double else ""
+    return word_pattern + f"(?:s|es|ed|ing|ly{extra})?"
+
+
+def form_pattern(form: str) -> str | None:
+    """The regex (no capturing groups) for one surface form, or None for a numeric `=` form."""
+    text = normalise(form)
+    if not text or text.startswith("="):
+        return None
+    if len(text) == 1 and _LATIN.fullmatch(text):
+        return f"(?-i:{_LEFT_EDGE}{re.escape(text)}{_RIGHT_EDGE})"
+    prefix = text.endswith("*") and len(text) > 1 and _LATIN.fullmatch(text[-2]) is not None
+    if prefix:
+        text = text[:-1]
+    formula = bool(FORMULA_CHARS & set(text))
+    parts: list[str] = []
+    for i, ch in enumerate(text):
+        prev_ch, next_ch = text[i - 1] if i else "", text[i + 1] if i + 1 < len(text) else ""
+        if ch == " ":
+            latin_both = (
+                prev_ch.isascii() and prev_ch.isalnum() and next_ch.isascii() and next_ch.isalnum()
+            )
+            parts.append(r"[\s_-]+" if latin_both else r"\s*")
+            continue
+        if ch == "-" and prev_ch.isalpha() and next_ch.isalpha():
+            parts.append(r"[\s-]?")
+            continue
+        parts.append(re.escape(ch))
+        spaced = formula or _CJK.match(ch) or _CJK.match(next_ch or " ")
+        if spaced and next_ch and next_ch != " ":
+            parts.append(r"\s*")
+    pattern = "".join(parts)
+    if not formula:  # -ise / -ize spellings (initialise, quantize, optimiser)
+        pattern = re.sub(r"(?<=[a-z])i[sz](?=e|a|$)", "i[sz]", pattern)
+    if prefix:
+        pattern += r"[A-Za-z]*"
+    elif not formula and _LATIN.fullmatch(text[-1]):
+        last_word = re.split(r"[^A-Za-z]", text)[-1]
+        pattern = _inflect(pattern, last_word)
+    left = _LEFT_EDGE if text[0].isascii() and text[0].isalnum() else ""
+    right = _RIGHT_EDGE if text[-1].isascii() and (text[-1].isalnum() or prefix) else ""
+    return f"{left}{pattern}{right}"
+
+
+def _index_key(text: str, pos: int) -> str:
+    """The lookup key of a position: two lower-cased Latin letters, else the character itself (lower)."""
+    ch = text[pos]
+    if ch.isascii() and ch.isalpha():
+        nxt = text[pos + 1] if pos + 1 < len(text) else ""
+        return (ch + nxt).lower() if nxt.isascii() and nxt.isalpha() else ch.lower()
+    return ch.lower()
+
+
+def _form_keys(form: str) -> set[str]:
+    """Index keys a form can start with (both for case and for the i[sz] / optional-space variants)."""
+    text = normalise(form).rstrip("*")
+    if not text:
+        return set()
+    return {_index_key(text, 0)}
+
+
+@dataclass
+class Spotter:
+    """All forms of a lexicon, indexed for leftmost-longest matching."""
+
+    lexicon: Lexicon
+    index: dict[str, list[tuple[re.Pattern[str], str]]]
+    numeric: list[tuple[NumericForm, str]]
+
+    def spot(self, text: str) -> list[Occurrence]:
+        """Concept occurrences in one normalised clause, leftmost then longest, negation resolved."""
+        found: list[tuple[str, int, int]] = []
+        pos, n = 0, len(text)
+        while pos < n:
+            best_end, best_cid = -1, ""
+            for pattern, cid in self.index.get(_index_key(text, pos), ()):
+                match = pattern.match(text, pos)
+                if match and match.end() > best_end and match.end() > pos:
+                    best_end, best_cid = match.end(), cid
+            if best_end > 0 and not _is_article(text, pos, best_end, best_cid, self.lexicon):
+                found.append((best_cid, pos, best_end))
+                pos = best_end
+            else:
+                pos += 1
+        if self.numeric:
+            found.extend(self._numbers(text, found))
+            found.sort(key=lambda item: item[1])
+        return resolve_negation(text, found, self.lexicon)
+
+    def _numbers(self, text: str, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        out = []
+        for number in find_numbers(text):
+            if any(s < number.end and number.start < e for _, s, e in taken):
+                continue
+            out.extend(
+                (cid, number.start, number.end)
+                for form, cid in self.numeric
+                if form.accepts(number)
+            )
+        return out
+
+
+def _is_article(text: str, start: int, end: int, cid: str, lexicon: Lexicon) -> bool:
+    """A clause-initial "A" followed by an ordinary lower-case word is the article, not matrix A."""
+    if text[start:end] != "A" or text[:start].strip(" \"'“‘(-*•0123456789.)"):
+        return False
+    follow = re.match(r" ([a-z][a-z'-]*)", text[end:])
+    return bool(follow) and follow.group(1) not in _MATRIX_A_NEXT
+
+
+def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Negation cues in `text` outside the spans of matched forms (a cue inside 不更新 is part of the form)."""
+    spans = []
+    for match in _CUE_RE.finditer(text):
+        if not (match.lastgroup or "").startswith("neg"):
+            continue
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def _gap(text: str) -> tuple[int, int]:
+    """(CJK characters, Latin words/numbers) in a stretch of text."""
+    return len(_CJK.findall(text)), len(re.findall(r"[A-Za-z0-9α-ωΔ√]+", text))
+
+
+def is_negated(
+    text: str,
+    start: int,
+    cues: list[tuple[int, int]],
+    entity: bool,
+    spans: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> bool:
+    """Whether the nearest cue before `start` (in this clause) reaches it.
+
+    A predicate is negated by a cue up to ~8 CJK characters / ~5 words before it, even across other
+    concepts ("not initialised to zero": zero is negated). An entity only when the cue directly precedes it
+    with no other concept between ("not A", 不是 B矩阵; in "non-zero B" only zero is negated)."""
+    before = [c for c in cues if c[1] <= start]
+    if not before:
+        return False
+    cue_end = before[-1][1]
+    cjk, words = _gap(text[cue_end:start])
+    if entity:
+        between = any(cue_end <= s and e <= start for s, e in spans)
+        return not between and cjk <= ENTITY_GAP_CJK and words <= ENTITY_GAP_WORDS
+    return cjk / CJK_WINDOW + words / WORD_WINDOW <= 1.0
+
+
+def resolve_negation(
+    text: str, found: list[tuple[str, int, int]], lexicon: Lexicon
+) -> list[Occurrence]:
+    spans = [(s, e) for _, s, e in found]
+    cues = cue_spans(text, spans)
+    out = []
+    for cid, start, end in found:
+        entity = lexicon.is_entity(cid)
+        negated = is_negated(text, start, cues, entity, spans)
+        out.append(Occurrence(cid, start, end, negated, entity))
+    return out
+
+
+_SPOTTERS: dict[int, tuple[Lexicon, Spotter]] = {}
+
+
+def spotter_for(lexicon: Lexicon) -> Spotter:
+    """The compiled spotter of a lexicon (cached by identity: each bank file's lexicon is built once)."""
+    cached = _SPOTTERS.get(id(lexicon))
+    if cached and cached[0] is lexicon:
+        return cached[1]
+    spotter = _compile(lexicon)
+    if len(_SPOTTERS) > 64:
+        _SPOTTERS.clear()
+    _SPOTTERS[id(lexicon)] = (lexicon, spotter)
+    return spotter
+
+
+def _compile(lexicon: Lexicon) -> Spotter:
+    index: dict[str, list[tuple[int, re.Pattern[str], str]]] = defaultdict(list)
+    numeric: list[tuple[NumericForm, str]] = []
+    for cid, concept in lexicon.concepts.items():
+        for form in concept.forms:
+            numeric_form = parse_numeric_form(form) if form.strip().startswith("=") else None
+            if numeric_form:
+                numeric.append((numeric_form, cid))
+                continue
+            pattern = compiled_form(form)
+            if pattern is None:
+                continue
+            for key in _form_keys(form):
+                index[key].append((len(normalise(form)), pattern, cid))
+                if key.isascii() and key.isalpha():  # single letters / case variants share keys
+                    index[key.lower()].append((len(normalise(form)), pattern, cid))
+    ordered = {
+        key: [(p, cid) for _, p, cid in sorted(dict.fromkeys(items), key=lambda x: -x[0])]
+        for key, items in index.items()
+    }
+    return Spotter(lexicon, ordered, numeric)
+
+
+@lru_cache(maxsize=16384)
+def compiled_form(form: str) -> re.Pattern[str] | None:
+    pattern = form_pattern(form)
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+
+def numbers_in(text: str) -> list[Number]:
+    return find_numbers(text)
