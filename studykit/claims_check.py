@@ -59,6 +59,12 @@ def _self_check(point: KeyPoint) -> list[str]:
     return out
 
 
+def _is_code(text: str) -> bool:
+    """A quoted code line (`learning_rate=5e-5,`) states no claim in words: its example must show it instead."""
+    prose = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return prose < 4 and any(ch in text for ch in "=()[]{}_")
+
+
 def _triggers(point: KeyPoint, claim: str, text: str) -> bool:
     return stated_in(parse_claim(claim), analyse(text, point.lexicon), point.lexicon) is not None
 

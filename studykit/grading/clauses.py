@@ -1,8 +1,8 @@
 """Split an answer into sentences and clauses, the units a claim must be stated in.
 
-Sentences end at 。！？；;!? newlines and ". "; clauses split further at ，, : ： (not inside 14,991,360) and at
+Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360) and at
 contrast words (但/但是/而/而是/然而/不过/同时; but, whereas, while, however, although). 、 and "and" do not split
-here (the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
+here, nor does a colon ("lora_alpha=32: makes …" keeps its subject; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
 The analysed text is capped so that no answer makes grading unbounded.
 """
 
@@ -16,7 +16,7 @@ MAX_CLAUSES = 600
 
 _SENTENCE_END = re.compile(r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)|…+")
 _CLAUSE_SPLIT = re.compile(
-    r"[，：:]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
+    r"[，]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
     r"|但是|而是|然而|不过|同时|但|而(?!且)",
     re.IGNORECASE,
 )

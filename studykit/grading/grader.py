@@ -145,39 +145,57 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     return segments
 
 
-def _atom_in(atom: Atom, seg: Segment, lexicon: Lexicon) -> bool:
+def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
+    """Everything in the segment that satisfies the atom, as hashable ids (so a repeated term needs another one)."""
     if atom.is_concept:
         opposite = lexicon.opposite(atom.value)
-        for o in seg.occurrences:
-            if o.concept == atom.value and o.negated == atom.negated:
-                return True
-            if opposite and o.concept == opposite and o.negated != atom.negated:
-                return True
-        return not atom.negated and atom.value in seg.inherited
+        out: list[object] = []
+        for i, o in enumerate(seg.occurrences):
+            same = o.concept == atom.value and o.negated == atom.negated
+            flipped = bool(opposite) and o.concept == opposite and o.negated != atom.negated
+            if same or flipped:  # "not trainable" states `frozen`
+                out.append(i)
+        if not atom.negated and atom.value in seg.inherited:
+            out.append(("inherited", atom.value))
+        return out
     spans = [(o.start, o.end) for o in seg.occurrences]
     cues = cue_spans(seg.text[: seg.end], spans)
     if atom.kind == "number":
         form = parse_numeric_form(atom.value)
-        for number in find_numbers(seg.text[seg.start : seg.end]):
-            start = seg.start + number.start
-            if (
-                form
-                and form.accepts(number)
-                and is_negated(seg.text, start, cues, False) == atom.negated
-            ):
-                return True
-        return False
+        return [
+            ("at", seg.start + number.start)
+            for number in find_numbers(seg.text[seg.start : seg.end])
+            if form
+            and form.accepts(number)
+            and is_negated(seg.text, seg.start + number.start, cues, False) == atom.negated
+        ]
     pattern = compiled_form(atom.value)
     if pattern is None:
-        return False
-    for match in pattern.finditer(seg.text, seg.start, seg.end):
-        if is_negated(seg.text, match.start(), cues, False) == atom.negated:
-            return True
-    return False
+        return []
+    return [
+        ("at", match.start())
+        for match in pattern.finditer(seg.text, seg.start, seg.end)
+        if is_negated(seg.text, match.start(), cues, False) == atom.negated
+    ]
+
+
+def _distinct(options: list[list[object]], used: frozenset[object] = frozenset()) -> bool:
+    """Whether each term can take its own match (a claim naming `increase` twice needs two increases)."""
+    if not options:
+        return True
+    first, rest = options[0], options[1:]
+    return any(item not in used and _distinct(rest, used | {item}) for item in first)
 
 
 def _alternative_in(alt: Alternative, seg: Segment, lexicon: Lexicon) -> bool:
-    return all(any(_atom_in(a, seg, lexicon) for a in term.atoms) for term in alt.terms)
+    options = []
+    for term in alt.terms:
+        matches = [m for atom in term.atoms for m in _atom_matches(atom, seg, lexicon)]
+        if not matches:
+            return False
+        options.append(list(dict.fromkeys(matches)))
+    options.sort(key=len)  # most constrained first keeps the search tiny
+    return _distinct(options)
 
 
 def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:

@@ -251,20 +251,30 @@ def is_negated(
     cues: list[tuple[int, int]],
     entity: bool,
     spans: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    entity_at: dict[int, bool] | None = None,
 ) -> bool:
     """Whether the nearest cue before `start` (in this clause) reaches it.
 
     A predicate is negated by a cue up to ~8 CJK characters / ~5 words before it, even across other
     concepts ("not initialised to zero": zero is negated). An entity only when the cue directly precedes it
-    with no other concept between ("not A", 不是 B矩阵; in "non-zero B" only zero is negated)."""
+    with nothing but other entities between ("not A", 不是 B矩阵, "no A or B"; in "non-zero B" only zero)."""
+    entity_at = entity_at or {}
     before = [c for c in cues if c[1] <= start]
     if not before:
         return False
     cue_end = before[-1][1]
     cjk, words = _gap(text[cue_end:start])
     if entity:
-        between = any(cue_end <= s and e <= start for s, e in spans)
-        return not between and cjk <= ENTITY_GAP_CJK and words <= ENTITY_GAP_WORDS
+        between = [(s, e) for s, e in spans if cue_end <= s and e <= start]
+        if any(not entity_at.get(s, False) for s, _ in between):
+            return False  # a predicate sits between: "not initialised ... B" does not negate B
+        gap = text[cue_end:start]
+        for s, e in sorted(
+            between, reverse=True
+        ):  # "没有 [CLS]/[SEP]", "no A or B": a list of entities
+            gap = gap[: s - cue_end] + " " + gap[e - cue_end :]
+        cjk, words = _gap(gap)
+        return cjk <= ENTITY_GAP_CJK and words <= ENTITY_GAP_WORDS + len(between)
     return cjk / CJK_WINDOW + words / WORD_WINDOW <= 1.0
 
 
@@ -272,11 +282,12 @@ def resolve_negation(
     text: str, found: list[tuple[str, int, int]], lexicon: Lexicon
 ) -> list[Occurrence]:
     spans = [(s, e) for _, s, e in found]
+    entity_at = {s: lexicon.is_entity(cid) for cid, s, _ in found}
     cues = cue_spans(text, spans)
     out = []
     for cid, start, end in found:
         entity = lexicon.is_entity(cid)
-        negated = is_negated(text, start, cues, entity, spans)
+        negated = is_negated(text, start, cues, entity, spans, entity_at)
         out.append(Occurrence(cid, start, end, negated, entity))
     return out
 
