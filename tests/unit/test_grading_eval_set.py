@@ -1,0 +1,102 @@
+"""The typed-answer evaluation set (tests/grading_eval/): well-formed, tied to the bank, dev and holdout apart."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from studykit.bank import Bank, load_bank, parse_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL_DIR = ROOT / "tests" / "grading_eval"
+KINDS = {"correct", "half", "wrong", "offtopic"}
+LANGS = {"zh", "en", "mixed"}
+FIELDS = {"question", "kind", "lang", "answer", "why"}
+MIN_ANSWERS = {"dev.yaml": 250, "holdout.yaml": 125}
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank(ROOT / "questions")
+
+
+def load_set(name: str) -> list[dict]:
+    data = parse_yaml((EVAL_DIR / name).read_text(encoding="utf-8"))  # refuses duplicate keys
+    assert isinstance(data, dict) and data.get("schema_version") == 1, f"{name}: bad header"
+    assert isinstance(data.get("answers"), list), f"{name}: 'answers' must be a list"
+    return data["answers"]
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def set_problems(entries: list[dict], bank_ids: set[str]) -> list[str]:
+    """Everything wrong with one evaluation file, as readable lines (empty when it is fine)."""
+    problems: list[str] = []
+    by_question: dict[str, list[dict]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != FIELDS:
+            problems.append(f"answers[{i}]: fields must be exactly {sorted(FIELDS)}")
+            continue
+        if not all(isinstance(entry[f], str) and entry[f].strip() for f in FIELDS):
+            problems.append(f"answers[{i}]: every field must be a non-empty string")
+            continue
+        if entry["question"] not in bank_ids:
+            problems.append(f"answers[{i}]: unknown question id {entry['question']!r}")
+        if entry["kind"] not in KINDS:
+            problems.append(f"answers[{i}]: unknown kind {entry['kind']!r}")
+        if entry["lang"] not in LANGS:
+            problems.append(f"answers[{i}]: unknown lang {entry['lang']!r}")
+        by_question[entry["question"]].append(entry)
+    for qid, answers in by_question.items():
+        kinds = Counter(a["kind"] for a in answers)
+        if missing := KINDS - set(kinds):
+            problems.append(f"{qid}: missing kinds {sorted(missing)}")
+        correct_langs = {a["lang"] for a in answers if a["kind"] == "correct"}
+        if kinds["correct"] < 2 or not {"zh", "en"} <= correct_langs:
+            problems.append(f"{qid}: needs a correct answer in zh and one in en")
+    return problems
+
+
+def test_checker_catches_bad_entries() -> None:
+    bad = [
+        {"question": "no-such-id", "kind": "correct", "lang": "zh", "answer": "x", "why": "y"},
+        {"question": "q", "kind": "perfect", "lang": "fr", "answer": "x", "why": "y"},
+        {"question": "q", "kind": "correct", "lang": "zh", "answer": "x"},
+    ]
+    problems = set_problems(bad, {"q"})
+    assert any("unknown question id 'no-such-id'" in p for p in problems)
+    assert any("unknown kind 'perfect'" in p for p in problems)
+    assert any("unknown lang 'fr'" in p for p in problems)
+    assert any("answers[2]: fields" in p for p in problems)
+    assert any(p.startswith("q: missing kinds") for p in problems)
+    assert any(p.startswith("q: needs a correct answer") for p in problems)
+
+
+@pytest.mark.parametrize("name", sorted(MIN_ANSWERS))
+def test_set_is_well_formed(bank: Bank, name: str) -> None:
+    entries = load_set(name)
+    assert set_problems(entries, set(bank.by_id())) == []
+    assert len(entries) >= MIN_ANSWERS[name]
+
+
+@pytest.mark.parametrize("name", sorted(MIN_ANSWERS))
+def test_set_covers_every_document(bank: Bank, name: str) -> None:
+    document_of = {q.id: f.document for f in bank.files for q in f.questions}
+    covered = {document_of[e["question"]] for e in load_set(name)}
+    assert covered == {f.document for f in bank.files}
+
+
+def test_dev_and_holdout_use_different_questions() -> None:
+    dev = {e["question"] for e in load_set("dev.yaml")}
+    holdout = {e["question"] for e in load_set("holdout.yaml")}
+    assert dev & holdout == set()
+
+
+def test_no_answer_appears_twice() -> None:
+    texts = [normalised(e["answer"]) for name in MIN_ANSWERS for e in load_set(name)]
+    repeated = [t[:60] for t, n in Counter(texts).items() if n > 1]
+    assert repeated == []
