@@ -148,7 +148,7 @@ def _unwrap_groups(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
                     break
                 j += 1
             inner = tokens[i + 1 : j]
-            closes_alt = j + 1 == len(tokens) or tokens[j + 1] == ("op", "||")
+            closes_alt = j + 1 >= len(tokens) or tokens[j + 1] == ("op", "||")
             if (
                 j < len(tokens)
                 and closes_alt

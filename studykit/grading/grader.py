@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
@@ -31,6 +31,12 @@ RATING_CUTS = ((0.3, 1), (0.6, 2), (0.9, 3))
 # "B is zero and A random": split at a conjunction when both halves are complete statements
 _CONJUNCTION = re.compile(
     r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|同时"
+)
+
+
+_PRONOUN = re.compile(
+    r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其|这个|该矩阵|这)",
+    re.I,
 )
 
 
@@ -129,19 +135,25 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     """Segments of the answer with concepts spotted, negation resolved and subjects inherited."""
     spotter = spotter_for(lexicon)
     segments: list[Segment] = []
+    previous = -1
     for clause in split_clauses(answer):
         text = normalise(clause.text)
-        occ = spotter.spot(text)
+        occ = spotter.spot(text, sentence_start=clause.sentence != previous)
+        previous = clause.sentence
         segments.extend(_bind(text, clause.text, clause.sentence, clause.sentence_text, occ))
     # "B, the up-projection, is initialised to zero": a clause without a subject of its own inherits the
     # subjects of the nearest earlier clause of the same sentence that has some.
+    # A pronoun ("it is zero", 它为零) also reaches back into the previous sentence.
     last: dict[int, frozenset[str]] = {}
+    latest: frozenset[str] = frozenset()
     for seg in segments:
         own = seg.own_entities
         if own:
-            last[seg.sentence] = own
+            last[seg.sentence] = latest = own
         elif seg.sentence in last:
             seg.inherited = last[seg.sentence]
+        elif latest and _PRONOUN.match(seg.text, seg.start):
+            seg.inherited = latest
     return segments
 
 
@@ -198,12 +210,56 @@ def _alternative_in(alt: Alternative, seg: Segment, lexicon: Lexicon) -> bool:
     return _distinct(options)
 
 
+def _relational(alt: Alternative, lexicon: Lexicon) -> bool:
+    """A claim relating two things (r and the scaling, AdaLoRA and DoRA) — it may span a comma."""
+    entity_terms = [
+        t for t in alt.terms if all(a.is_concept and lexicon.is_entity(a.value) for a in t.atoms)
+    ]
+    return len(entity_terms) >= 2
+
+
+def _joined(a: Segment, b: Segment) -> Segment:
+    """Two adjacent clauses of one sentence read as one ("α 固定时 r 增大，缩放变小")."""
+    left = a.text[a.start : a.end]
+    shift = len(left) + 3 - b.start
+    occurrences = [
+        *(replace(o, start=o.start - a.start, end=o.end - a.start) for o in a.occurrences),
+        *(replace(o, start=o.start + shift, end=o.end + shift) for o in b.occurrences),
+    ]
+    text = left + " , " + b.text[b.start : b.end]
+    raw = a.sentence_raw if a.raw != b.raw else a.raw
+    return Segment(text, 0, len(text), raw, a.sentence, a.sentence_raw, occurrences, a.inherited)
+
+
 def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:
-    """The first segment that states the claim (any alternative, all its terms), or None."""
+    """The first segment that states the claim (any alternative, all its terms), or None.
+
+    A relational alternative (two entity terms) may also be stated across two adjacent clauses of one
+    sentence, each contributing part of it."""
     for seg in segments:
         if any(_alternative_in(alt, seg, lexicon) for alt in claim.alternatives):
             return seg
+    relational = [alt for alt in claim.alternatives if _relational(alt, lexicon)]
+    if not relational:
+        return None
+    for a, b in pairwise(segments):
+        if a.sentence != b.sentence:
+            continue
+        for alt in relational:
+            if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
+                continue
+            if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
+                return _joined(a, b)
     return None
+
+
+def _contributes(alt: Alternative, a: Segment, b: Segment, lexicon: Lexicon) -> bool:
+    """Each clause must carry at least one of the claim's terms of its own."""
+
+    def has_term(seg: Segment) -> bool:
+        return any(_atom_matches(atom, seg, lexicon) for term in alt.terms for atom in term.atoms)
+
+    return has_term(a) and has_term(b)
 
 
 def _words(seg: Segment) -> str:

@@ -187,7 +187,7 @@ class Spotter:
     index: dict[str, list[tuple[re.Pattern[str], str]]]
     numeric: list[tuple[NumericForm, str]]
 
-    def spot(self, text: str) -> list[Occurrence]:
+    def spot(self, text: str, sentence_start: bool = True) -> list[Occurrence]:
         """Concept occurrences in one normalised clause, leftmost then longest, negation resolved."""
         found: list[tuple[str, int, int]] = []
         pos, n = 0, len(text)
@@ -197,7 +197,8 @@ class Spotter:
                 match = pattern.match(text, pos)
                 if match and match.end() > best_end and match.end() > pos:
                     best_end, best_cid = match.end(), cid
-            if best_end > 0 and not _is_article(text, pos, best_end, best_cid, self.lexicon):
+            article = sentence_start and _is_article(text, pos, best_end)
+            if best_end > 0 and not article:
                 found.append((best_cid, pos, best_end))
                 pos = best_end
             else:
@@ -220,12 +221,16 @@ class Spotter:
         return out
 
 
-def _is_article(text: str, start: int, end: int, cid: str, lexicon: Lexicon) -> bool:
-    """A clause-initial "A" followed by an ordinary lower-case word is the article, not matrix A."""
+def _is_article(text: str, start: int, end: int) -> bool:
+    """A sentence-initial "A" followed by an ordinary noun phrase is the article ("A low-rank update is …"),
+    not matrix A ("A is random", "A random, B zero", "A and B")."""
     if text[start:end] != "A" or text[:start].strip(" \"'“‘(-*•0123456789.)"):
         return False
-    follow = re.match(r" ([a-z][a-z'-]*)", text[end:])
-    return bool(follow) and follow.group(1) not in _MATRIX_A_NEXT
+    follow = re.match(r" ([a-z][a-z'-]*)[ ]+([a-z][a-z'-]*)", text[end:])
+    if not follow:
+        return False
+    first, second = follow.groups()
+    return first not in _MATRIX_A_NEXT and second not in ("and", "or", "while", "but", "whereas")
 
 
 def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
