@@ -30,5 +30,5 @@ def graded_review(
         duration_ms=duration_ms,
         proposed_rating=result.proposed if result else None,
         coverage=result.coverage if answered else None,
-        missed_points=tuple(p.index for p in result.missed) if answered else None,
+        missed_points=tuple(p.index for p in result.points if not p.covered) if answered else None,
     )

@@ -9,6 +9,7 @@ from fsrs import Card, Scheduler
 
 from studykit.grading import GradeResult
 from studykit.quiz_ui.card_context import CardContext
+from studykit.quiz_ui.point_feedback import point_feedback
 from studykit.quiz_ui.session import now_utc
 from studykit.review_record import graded_review
 from studykit.schedule import format_interval, preview_intervals
@@ -62,7 +63,7 @@ def grade_messages(prefix: str) -> None:
 
 
 def feedback(result: GradeResult | None, key_points: list[KeyPoint], lang: str) -> None:
-    """Covered / missed key points with evidence, or the plain key points when nothing was typed."""
+    """Per-key-point feedback on the typed answer, or the plain key points when nothing was typed."""
     if not key_points:
         return
     st.markdown(f"**{t('quiz.key_points')}**")
@@ -71,14 +72,7 @@ def feedback(result: GradeResult | None, key_points: list[KeyPoint], lang: str) 
             st.markdown(f"- {point.text.get(lang)}")
         return
     st.metric(t("quiz.coverage"), f"{result.coverage:.0%}")
-    for p in result.points:
-        text = key_points[p.index].text.get(lang)
-        if p.covered:
-            st.markdown(
-                f":green[:material/check_circle:] {text}  \n:gray[{t('quiz.evidence', evidence=p.evidence)}]"
-            )
-        else:
-            st.markdown(f":red[:material/cancel:] {text}")
+    point_feedback(result, key_points, lang)
 
 
 def rating_buttons(

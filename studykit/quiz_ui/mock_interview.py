@@ -52,6 +52,7 @@ def _submit_mock(session: StudySession) -> None:
     seconds = time.time() - state["shown"]
     answer, result = score_mock_answer(qid, n, typed, key_points, seconds)
     state["answers"].append(answer)
+    state.setdefault("results", []).append(result)  # per-point feedback for the report
     if session.store.status.writable:
         try:
             session.store.add_review(

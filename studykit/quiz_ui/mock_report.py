@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from studykit.cards import card_parts
+from studykit.grading import GradeResult
 from studykit.mock import MockAnswer, format_mmss, mock_report
+from studykit.quiz_ui.point_feedback import point_feedback
 from studykit.quiz_ui.session import StudySession
 from studykit.tags import tag_label
 from studykit.ui import t
@@ -16,7 +18,9 @@ def _reset_mock() -> None:
     st.session_state.pop("mock", None)
 
 
-def _answer_row(answer: MockAnswer, session: StudySession) -> dict[str, object]:
+def _answer_row(
+    answer: MockAnswer, result: GradeResult | None, session: StudySession
+) -> dict[str, object]:
     prompt = card_parts(session.by_id[answer.question_id], answer.follow_up, session.lang)[0]
     return {
         t("quiz.mock.col_question"): prompt[:60],
@@ -28,7 +32,26 @@ def _answer_row(answer: MockAnswer, session: StudySession) -> dict[str, object]:
         t("quiz.mock.col_coverage"): None
         if answer.coverage is None
         else round(answer.coverage * 100),
+        t("quiz.feedback.col_contradicted"): len(result.contradicted) if result else 0,
     }
+
+
+def _step_feedback(
+    number: int, answer: MockAnswer, result: GradeResult | None, session: StudySession
+) -> None:
+    """One expander per graded step: which key points were covered, missed or contradicted, and why."""
+    if result is None or not result.answered:
+        return
+    question = session.by_id[answer.question_id]
+    _, _, key_points = card_parts(question, answer.follow_up, session.lang)
+    step = (
+        t("quiz.feedback.step_main")
+        if answer.follow_up is None
+        else t("quiz.feedback.step_follow_up", n=answer.follow_up)
+    )
+    icon = ":material/report:" if result.contradicted else ":material/checklist:"
+    with st.expander(f"{t('quiz.feedback.details', n=number)} · {step}", icon=icon):
+        point_feedback(result, key_points, session.lang)
 
 
 def mock_report_view(state: dict, session: StudySession) -> None:
@@ -45,9 +68,15 @@ def mock_report_view(state: dict, session: StudySession) -> None:
     )
     if report.over_time:
         st.warning(t("quiz.mock.over_time"), icon=":material/timer_off:")
-    rows = [_answer_row(a, session) for a in answers if a.question_id in session.by_id]
+    results: list[GradeResult | None] = state.get("results") or [None] * len(answers)
+    graded = [
+        (a, r) for a, r in zip(answers, results, strict=False) if a.question_id in session.by_id
+    ]
+    rows = [_answer_row(a, r, session) for a, r in graded]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="mock_table")
+        for number, (answer, result) in enumerate(graded, start=1):
+            _step_feedback(number, answer, result, session)
     else:
         st.caption(t("quiz.mock.no_answers"))
     if report.weakest_topics:
