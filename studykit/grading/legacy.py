@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import jieba
 from rapidfuzz import fuzz, process
 
+from studykit.grading.clauses import MAX_ANALYSED_CHARS
+
 if TYPE_CHECKING:
     from studykit.schema import KeyPoint
 
@@ -44,12 +46,14 @@ _STOP_ZH_WORDS = (
 _STOP_ZH = frozenset(_STOP_ZH_WORDS.split())
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """NFKC (full-width -> ASCII), lower case, unified spaces."""
     text = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=1024)
 def compact(text: str) -> str:
     """`normalize` without any whitespace, for formula-like matching (``B = 0`` == ``b=0``)."""
     return re.sub(r"\s+", "", normalize(text))
@@ -84,14 +88,15 @@ def _stem(word: str) -> str:
     return word
 
 
-def _cjk_units(text: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _cjk_units(text: str) -> frozenset[str]:
     """Character pairs of each Chinese run (a lone character counts as itself)."""
     units: set[str] = set()
     for run in _CJK_RUN.findall(normalize(text)):
         chars = [c for c in run if c not in _STOP_ZH] or list(run)
         run = "".join(chars)
         units.update({run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)})
-    return units
+    return frozenset(units)
 
 
 def _needed(n: int) -> int:
@@ -178,6 +183,7 @@ def strict_point_score(point: KeyPoint, answer: str) -> tuple[float, str]:
     Only the point's own text and aliases of at least two content units count (a one-word topic alias such
     as "激活" or "scaling" no longer covers a point), and the share needed is higher than before.
     """
+    answer = answer[:MAX_ANALYSED_CHARS]  # the same cap as the claim grader: cost stays bounded
     best, evidence = 0.0, ""
     for phrase in candidates(point):
         units = len(content_tokens(phrase)) + len(_cjk_units(phrase))

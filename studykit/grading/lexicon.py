@@ -7,6 +7,7 @@ A `Lexicon` is one resolved vocabulary (core, or core + one file's locals) that 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -114,16 +115,23 @@ class LexiconLoad:
 
 
 _CACHE: dict[tuple[str, float], LexiconLoad] = {}
+_LAST_STAT: dict[str, tuple[float, tuple[str, float]]] = {}
+STAT_EVERY_S = 1.0
 
 
 def load_core_lexicon(path: Path | None = None) -> LexiconLoad:
     """Load and validate the core lexicon (cached per file and mtime). A broken file yields an empty lexicon
     and its problems, never an exception: the bank still loads and reports it."""
     path = path or CORE_LEXICON_PATH
+    now = time.monotonic()
+    recent = _LAST_STAT.get(str(path))
+    if recent and now - recent[0] < STAT_EVERY_S and recent[1] in _CACHE:
+        return _CACHE[recent[1]]  # validating a bank asks hundreds of times a second: stat at most once
     try:
         key = (str(path), path.stat().st_mtime)
     except OSError:
         return LexiconLoad(Lexicon({}), (f"{path.name}: cannot read the core lexicon",))
+    _LAST_STAT[str(path)] = (now, key)
     if key in _CACHE:
         return _CACHE[key]
     result = _load(path)
