@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 Status = Literal["covered", "partial", "missed", "contradicted"]
 # coverage below the cut -> rating; else Easy (4). Tuned on tests/grading_eval/dev.yaml (bench/grading_eval.py).
-RATING_CUTS = ((0.3, 1), (0.6, 2), (0.9, 3))
+RATING_CUTS = ((0.15, 1), (0.55, 2), (0.9, 3))
 
 # "B is zero and A random": split at a conjunction when both halves are complete statements
 _CONJUNCTION = re.compile(
