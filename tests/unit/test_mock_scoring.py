@@ -9,7 +9,7 @@ from tests.app.test_quiz_support import fixture_bank
 def test_score_mock_answer_counts_covered_points() -> None:
     points = fixture_bank().by_id()["fx-q1"].answer.key_points
     answer, result = score_mock_answer(
-        "fx-q1", None, "low-rank decomposition, frozen", points, 12.5
+        "fx-q1", None, "low-rank decomposition; the base weights are frozen", points, 12.5
     )
     assert result is not None
     assert (answer.question_id, answer.follow_up, answer.seconds) == ("fx-q1", None, 12.5)
