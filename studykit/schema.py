@@ -316,9 +316,14 @@ class BankFile(_Strict):
             )
         return value
 
+    _lexicon: Lexicon | None = PrivateAttr(default=None)
+
     @property
     def lexicon(self) -> Lexicon:
-        return core_lexicon().with_locals(self.concepts, self.document)
+        """Core + this file's concepts; built once (compiled matchers are cached per lexicon object)."""
+        if self._lexicon is None:
+            self._lexicon = core_lexicon().with_locals(self.concepts, self.document)
+        return self._lexicon
 
     @model_validator(mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 Status = Literal["covered", "partial", "missed", "contradicted"]
 # coverage below the cut -> rating; else Easy (4). Tuned on tests/grading_eval/dev.yaml (bench/grading_eval.py).
 RATING_CUTS = ((0.15, 1), (0.55, 2), (0.9, 3))
+MAX_OPTIONS = 32  # matches kept per term when assigning distinct matches: bounded search
 
 # "B is zero and A random": split at a conjunction when both halves are complete statements
 _CONJUNCTION = re.compile(
@@ -101,6 +103,11 @@ class Segment:
     occurrences: list[Occurrence]
     inherited: frozenset[str] = field(default_factory=frozenset)
 
+    @cached_property
+    def cues(self) -> list[tuple[int, int]]:
+        """Negation cues of the clause outside matched forms (computed once per segment)."""
+        return cue_spans(self.text[: self.end], [(o.start, o.end) for o in self.occurrences])
+
     @property
     def own_entities(self) -> frozenset[str]:
         return frozenset(o.concept for o in self.occurrences if o.entity and not o.negated)
@@ -170,8 +177,7 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
         if not atom.negated and atom.value in seg.inherited:
             out.append(("inherited", atom.value))
         return out
-    spans = [(o.start, o.end) for o in seg.occurrences]
-    cues = cue_spans(seg.text[: seg.end], spans)
+    cues = seg.cues
     if atom.kind == "number":
         form = parse_numeric_form(atom.value)
         return [
@@ -205,7 +211,7 @@ def _alternative_in(alt: Alternative, seg: Segment, lexicon: Lexicon) -> bool:
         matches = [m for atom in term.atoms for m in _atom_matches(atom, seg, lexicon)]
         if not matches:
             return False
-        options.append(list(dict.fromkeys(matches)))
+        options.append(list(dict.fromkeys(matches))[:MAX_OPTIONS])
     options.sort(key=len)  # most constrained first keeps the search tiny
     return _distinct(options)
 

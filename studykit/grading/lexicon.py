@@ -126,7 +126,9 @@ def load_core_lexicon(path: Path | None = None) -> LexiconLoad:
     now = time.monotonic()
     recent = _LAST_STAT.get(str(path))
     if recent and now - recent[0] < STAT_EVERY_S and recent[1] in _CACHE:
-        return _CACHE[recent[1]]  # validating a bank asks hundreds of times a second: stat at most once
+        return _CACHE[
+            recent[1]
+        ]  # validating a bank asks hundreds of times a second: stat at most once
     try:
         key = (str(path), path.stat().st_mtime)
     except OSError:

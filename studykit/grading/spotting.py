@@ -184,7 +184,7 @@ class Spotter:
     """All forms of a lexicon, indexed for leftmost-longest matching."""
 
     lexicon: Lexicon
-    index: dict[str, list[tuple[re.Pattern[str], str]]]
+    index: dict[str, list[tuple[str, str]]]  # key -> (form, concept id), longest form first
     numeric: list[tuple[NumericForm, str]]
 
     def spot(self, text: str, sentence_start: bool = True) -> list[Occurrence]:
@@ -193,8 +193,9 @@ class Spotter:
         pos, n = 0, len(text)
         while pos < n:
             best_end, best_cid = -1, ""
-            for pattern, cid in self.index.get(_index_key(text, pos), ()):
-                match = pattern.match(text, pos)
+            for form, cid in self.index.get(_index_key(text, pos), ()):
+                pattern = compiled_form(form)  # compiled on first use: most forms never occur
+                match = pattern.match(text, pos) if pattern else None
                 if match and match.end() > best_end and match.end() > pos:
                     best_end, best_cid = match.end(), cid
             article = sentence_start and _is_article(text, pos, best_end)
@@ -235,11 +236,15 @@ def _is_article(text: str, start: int, end: int) -> bool:
 
 def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Negation cues in `text` outside the spans of matched forms (a cue inside 不更新 is part of the form)."""
+    covered = [False] * (len(text) + 1)  # which characters belong to a matched form
+    for s, e in taken:
+        for i in range(s, min(e, len(text))):
+            covered[i] = True
     spans = []
     for match in _CUE_RE.finditer(text):
         if not (match.lastgroup or "").startswith("neg"):
             continue
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        if any(covered[match.start() : match.end()]):
             continue
         spans.append((match.start(), match.end()))
     return spans
@@ -313,7 +318,7 @@ def spotter_for(lexicon: Lexicon) -> Spotter:
 
 
 def _compile(lexicon: Lexicon) -> Spotter:
-    index: dict[str, list[tuple[int, re.Pattern[str], str]]] = defaultdict(list)
+    index: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     numeric: list[tuple[NumericForm, str]] = []
     for cid, concept in lexicon.concepts.items():
         for form in concept.forms:
@@ -321,15 +326,12 @@ def _compile(lexicon: Lexicon) -> Spotter:
             if numeric_form:
                 numeric.append((numeric_form, cid))
                 continue
-            pattern = compiled_form(form)
-            if pattern is None:
+            if not normalise(form) or normalise(form).startswith("="):
                 continue
             for key in _form_keys(form):
-                index[key].append((len(normalise(form)), pattern, cid))
-                if key.isascii() and key.isalpha():  # single letters / case variants share keys
-                    index[key.lower()].append((len(normalise(form)), pattern, cid))
+                index[key].append((len(normalise(form)), form, cid))
     ordered = {
-        key: [(p, cid) for _, p, cid in sorted(dict.fromkeys(items), key=lambda x: -x[0])]
+        key: [(form, cid) for _, form, cid in sorted(dict.fromkeys(items), key=lambda x: -x[0])]
         for key, items in index.items()
     }
     return Spotter(lexicon, ordered, numeric)
