@@ -4,6 +4,8 @@ Chinese/English, single-letter entities, the article "A", and the cap on analyse
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studykit.grading import grade_answer
 from studykit.grading.clauses import MAX_ANALYSED_CHARS
@@ -336,3 +338,25 @@ def test_text_beyond_the_cap_is_not_read() -> None:
 def test_a_huge_answer_of_numbers_and_cues_grades() -> None:
     answer = ("not 1e-4 不 0.0001 A B " * 3000)[:20000]
     assert grade_answer(answer, [INIT, LR, FROZEN]).answered
+
+
+# --- hostile input -----------------------------------------------------------------------------------
+
+_PIECES = [
+    "A", "B", "W", "r", "α", "0", "1e-4", "10^-4", "×10⁻⁴", "14,991,360", "8M", "万", "%", "~",
+    "不", "没有", "非", "not ", "no ", "n't", "non-", "，", "。", "; ", ". ", ": ", "\n", " and ", "和",
+    "but ", "而是", "it ", "它", "zero", "零", "random", "随机", "frozen", "不更新", "trainable",
+    "(", ")", "/", "√", "delta W", "lora_alpha", "sqrt(", "\\frac{", "}", "{", "'", '"', "*", "^",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=5), max_size=300))
+def test_any_text_grades_without_error(pieces: list[str]) -> None:
+    answer = "".join(pieces)
+    result = grade_answer(answer, [INIT, FROZEN, NO_LATENCY, LR, SCALE])
+    assert 0.0 <= result.coverage <= 1.0
+    assert all(0.0 <= p.score <= 1.0 for p in result.points)
+    assert (result.proposed is None) == (not answer.strip())
+    for p in result.points:
+        assert (p.status == "contradicted") == (p.misconception is not None)
