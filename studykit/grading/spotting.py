@@ -88,6 +88,8 @@ _CUE_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+TYPO_MIN_LETTERS = 7  # shorter words are too close to each other ("larger"/"longer") to guess
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?![A-Za-z0-9_])")
 CJK_WINDOW = 8  # a cue negates a predicate up to ~8 CJK characters / ~5 words after it
 WORD_WINDOW = 5
 ENTITY_GAP_WORDS = (
@@ -186,6 +188,9 @@ class Spotter:
     lexicon: Lexicon
     index: dict[str, list[tuple[str, str]]]  # key -> (form, concept id), longest form first
     numeric: list[tuple[NumericForm, str]]
+    typos: dict[
+        str, str
+    ]  # one-deletion variant of a long one-word form -> concept id (unambiguous only)
 
     def spot(self, text: str, sentence_start: bool = True) -> list[Occurrence]:
         """Concept occurrences in one normalised clause, leftmost then longest, negation resolved."""
@@ -198,6 +203,8 @@ class Spotter:
                 match = pattern.match(text, pos) if pattern else None
                 if match and match.end() > best_end and match.end() > pos:
                     best_end, best_cid = match.end(), cid
+            if best_end < 0 and self.typos:
+                best_end, best_cid = self._typo(text, pos)
             article = sentence_start and _is_article(text, pos, best_end)
             if best_end > 0 and not article:
                 found.append((best_cid, pos, best_end))
@@ -208,6 +215,20 @@ class Spotter:
             found.extend(self._numbers(text, found))
             found.sort(key=lambda item: item[1])
         return resolve_negation(text, found, self.lexicon)
+
+    def _typo(self, text: str, pos: int) -> tuple[int, str]:
+        """A long Latin word one typo away from a one-word form ("paramters", "gradiants", "wieghts")."""
+        if pos and (text[pos - 1].isascii() and (text[pos - 1].isalnum() or text[pos - 1] == "_")):
+            return -1, ""
+        match = _LATIN_WORD.match(text, pos)
+        if not match or len(match.group()) < TYPO_MIN_LETTERS:
+            return -1, ""
+        word = match.group().lower()
+        for variant in (word, *_deletions(word)):
+            cid = self.typos.get(variant)
+            if cid is not None:
+                return match.end(), cid
+        return -1, ""
 
     def _numbers(self, text: str, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         out = []
@@ -334,7 +355,25 @@ def _compile(lexicon: Lexicon) -> Spotter:
         key: [(form, cid) for _, form, cid in sorted(dict.fromkeys(items), key=lambda x: -x[0])]
         for key, items in index.items()
     }
-    return Spotter(lexicon, ordered, numeric)
+    return Spotter(lexicon, ordered, numeric, _typo_table(lexicon))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word))}  # the first letter is kept
+
+
+def _typo_table(lexicon: Lexicon) -> dict[str, str]:
+    """Deletion variants of every one-word Latin form of at least TYPO_MIN_LETTERS letters (symmetric-delete
+    spelling correction: one deletion on each side covers a dropped, added, swapped or wrong letter). A variant
+    two concepts share is dropped: a typo must not decide between them."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for cid, concept in lexicon.concepts.items():
+        for form in concept.forms:
+            word = normalise(form).lower()
+            if len(word) >= TYPO_MIN_LETTERS and re.fullmatch(r"[a-z]+", word):
+                for variant in (word, *_deletions(word)):
+                    owners[variant].add(cid)
+    return {variant: next(iter(cids)) for variant, cids in owners.items() if len(cids) == 1}
 
 
 @lru_cache(maxsize=16384)

@@ -360,3 +360,11 @@ def test_any_text_grades_without_error(pieces: list[str]) -> None:
     assert (result.proposed is None) == (not answer.strip())
     for p in result.points:
         assert (p.status == "contradicted") == (p.misconception is not None)
+
+
+def test_one_typo_in_a_long_word_is_tolerated() -> None:
+    params = point("trainable-params + decrease || params + decrease")
+    assert status("the number of paramters is reduced", params) == "covered"
+    assert status("gradiants are zero for B", point("gradients + zero")) == "covered"
+    assert status("the merging step", point("merge + 'step'")) == "covered"  # exact forms still win
+    assert status("short wrds like lrager are not guessed", SCALE) == "missed"
