@@ -36,6 +36,7 @@ _CONJUNCTION = re.compile(
 )
 
 
+_RESPECTIVELY = re.compile(r"分别|各自|依次|(?<![A-Za-z])respectively(?![A-Za-z])", re.I)
 _PRONOUN = re.compile(
     r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其|这个|该矩阵|这)",
     re.I,
@@ -119,10 +120,35 @@ def _complete(occurrences: list[Occurrence]) -> bool:
     )
 
 
+def _respectively(
+    text: str, raw: str, sentence: int, sentence_raw: str, occ: list[Occurrence]
+) -> list[Segment] | None:
+    """ "A 和 B 分别初始化为随机和零", "A and B are random and zero respectively": pair the i-th subject with the
+    i-th of the last predicates; earlier predicates (初始化) are shared."""
+    marker = _RESPECTIVELY.search(text)
+    if not marker:
+        return None
+    entities = [o for o in occ if o.entity and not o.negated and o.start < marker.start()]
+    if len(entities) < 2:
+        return None
+    after = [o for o in occ if not o.entity and o.start > entities[-1].start]
+    if len(after) < len(entities):
+        return None
+    paired, shared = after[-len(entities) :], after[: -len(entities)]
+    others = [o for o in occ if o not in entities and o not in after]
+    return [
+        Segment(text, 0, len(text), raw, sentence, sentence_raw, [*others, *shared, e, p])
+        for e, p in zip(entities, paired, strict=True)
+    ]
+
+
 def _bind(
     text: str, raw: str, sentence: int, sentence_raw: str, occ: list[Occurrence]
 ) -> list[Segment]:
     """Split a clause at a conjunction only when both sides state something about something."""
+    pairs = _respectively(text, raw, sentence, sentence_raw, occ)
+    if pairs is not None:
+        return pairs
     cuts = [0]
     for match in _CONJUNCTION.finditer(text):
         if any(o.start < match.end() and match.start() < o.end for o in occ):

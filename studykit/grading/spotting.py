@@ -69,6 +69,8 @@ _MATRIX_A_NEXT = frozenset(
 # Negation cues, and look-alikes that are not negations (matched first, so their 不/no is consumed).
 _NOT_NEGATION = (
     "不仅", "不只", "不但", "不同", "不断", "不少", "不错", "不久", "非常", "无论", "不管", "并非只", "不光",
+    "不论", "不得不", "没错", "区别", "分别", "特别", "类别", "识别", "级别", "差别", "个别", "辨别", "判别",
+    "别的", "告别", "除非", "无损", "未来", "无穷", "无限",
     "not only", "not just", "no matter", "nothing but", "no longer than", "not least",
 )  # fmt: skip
 _NEGATION = (

@@ -368,3 +368,28 @@ def test_one_typo_in_a_long_word_is_tolerated() -> None:
     assert status("gradiants are zero for B", point("gradients + zero")) == "covered"
     assert status("the merging step", point("merge + 'step'")) == "covered"  # exact forms still win
     assert status("short wrds like lrager are not guessed", SCALE) == "missed"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("A 和 B 分别初始化为随机和零", "covered"),
+        ("A and B are initialised randomly and to zero respectively", "covered"),
+        ("A 和 B 分别初始化为零和随机", "contradicted"),
+        ("A and B are zero and random respectively", "contradicted"),
+    ],
+)
+def test_respectively_pairs_subjects_with_predicates_in_order(answer: str, expected: str) -> None:
+    assert status(answer, INIT) == expected
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "LoRA 和全量微调的区别在于 LoRA 冻结原始权重",
+        "特别是原始权重保持冻结",
+        "不仅如此，原始权重也保持冻结",
+    ],
+)
+def test_words_containing_a_cue_character_are_not_negations(answer: str) -> None:
+    assert status(answer, FROZEN) == "covered"
