@@ -29,9 +29,24 @@ class Clause:
     sentence_text: str  # the whole sentence, as typed (quoted when it contradicts a point)
 
 
-def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
+def _depths(text: str) -> list[int]:
+    """Bracket depth at each character ("A ~ N(0, σ²)": the comma inside does not split)."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "([{（【":
+            depth += 1
+        elif ch in ")]}）】" and depth:
+            depth -= 1
+        out.append(depth)
+    return out
+
+
+def _pieces(pattern: re.Pattern[str], text: str, nested_ok: bool = False) -> list[str]:
+    depths = _depths(text) if nested_ok else None
     out, last = [], 0
     for match in pattern.finditer(text):
+        if depths is not None and depths[match.start()] > 0:
+            continue
         out.append(text[last : match.start()])
         last = match.end()
     out.append(text[last:])
@@ -43,7 +58,7 @@ def split_clauses(answer: str) -> list[Clause]:
     text = answer[:MAX_ANALYSED_CHARS]
     clauses: list[Clause] = []
     for index, sentence in enumerate(s for s in _pieces(_SENTENCE_END, text) if s.strip()):
-        for piece in _pieces(_CLAUSE_SPLIT, sentence):
+        for piece in _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True):
             if piece.strip():
                 clauses.append(Clause(piece.strip(), index, sentence.strip()))
             if len(clauses) >= MAX_CLAUSES:

@@ -16,6 +16,9 @@ _SUPERSCRIPT_RUN = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _LATEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 # word-level rewrites, applied after NFKC; order matters (lora_alpha before alpha)
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "A ~ N(0, σ²)" names a Gaussian, not a zero; "U(-a, a)" a uniform distribution
+    (re.compile(r"(?<![A-Za-z])[N𝒩]\s*\(\s*0\s*[,，][^()]*\)"), " normal distribution "),
+    (re.compile(r"(?<![A-Za-z])U\s*\(\s*-[^()]*\)"), " uniform distribution "),
     (re.compile(r"\\(?:left|right|mathrm|text|operatorname)\b"), ""),
     (re.compile(r"\\?\b(?:lora_)?alpha\b", re.IGNORECASE), "α"),
     (re.compile(r"\\sqrt|\bsqrt\b", re.IGNORECASE), "√"),

@@ -63,6 +63,8 @@ def status(answer: str, kp: KeyPoint) -> str:
         "B matrix 初始化为 zero，A 随机",  # mixed Chinese / English
         "B is zero, A random",  # a clause-initial "A" after a comma is the matrix
         "A random, B zero",  # ... and so is a sentence-initial one not followed by a noun phrase
+        "B = 0, A ~ N(0, σ²)",  # the 0 of a Gaussian's mean is not "A is zero"
+        "B 置零，A 从 N(0, 0.02) 采样",
     ],
 )
 def test_init_stated_correctly_is_covered(answer: str) -> None:
