@@ -184,6 +184,7 @@ class KeyPoint(_Strict):
 
 
 class AnswerKey(_Strict):
+    interview: Text | None = None  # what you would say in about a minute (≤ 90 words / ≤ 180 汉字)
     full: Text  # Markdown with LaTeX ($...$, $$...$$)
     key_points: list[KeyPoint] = Field(min_length=1)
     corrections: list[Correction] = []
@@ -193,6 +194,7 @@ class FollowUp(_Strict):
     """A follow-up question (追问) an interviewer asks after the main one."""
 
     question: Text
+    interview: Text | None = None  # the one-minute spoken answer, shown before the full answer
     answer: Text
     key_points: list[KeyPoint] = []
 
