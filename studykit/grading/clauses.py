@@ -2,7 +2,7 @@
 
 Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360) and at
 contrast words (但/但是/而/而是/然而/不过/同时; but, whereas, while, however, although). 、 and "and" do not split
-here, nor does a colon ("lora_alpha=32: makes …" keeps its subject; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
+here; a colon splits, but the clause after it keeps the subjects before it ("lora_alpha=32: makes …"; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
 The analysed text is capped so that no answer makes grading unbounded.
 """
 
@@ -22,11 +22,17 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+_COLON = re.compile(r"[:：](?!//)")
+
+
 @dataclass(frozen=True)
 class Clause:
     text: str  # the learner's words, as typed
     sentence: int  # index of its sentence
     sentence_text: str  # the whole sentence, as typed (quoted when it contradicts a point)
+    after_colon: bool = (
+        False  # "lora_alpha=32: makes …": it also keeps the subjects before the colon
+    )
 
 
 def _depths(text: str) -> list[int]:
@@ -59,8 +65,9 @@ def split_clauses(answer: str) -> list[Clause]:
     clauses: list[Clause] = []
     for index, sentence in enumerate(s for s in _pieces(_SENTENCE_END, text) if s.strip()):
         for piece in _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True):
-            if piece.strip():
-                clauses.append(Clause(piece.strip(), index, sentence.strip()))
+            for n, part in enumerate(_pieces(_COLON, piece, nested_ok=True)):
+                if part.strip():
+                    clauses.append(Clause(part.strip(), index, sentence.strip(), n > 0))
             if len(clauses) >= MAX_CLAUSES:
                 return clauses
     return clauses

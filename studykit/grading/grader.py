@@ -169,11 +169,21 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     spotter = spotter_for(lexicon)
     segments: list[Segment] = []
     previous = -1
+    last_clause: tuple[str, int, int] | None = None  # (raw text, its concept spans, first segment)
     for clause in split_clauses(answer):
-        text = normalise(clause.text)
+        raw = clause.text
+        same_sentence = last_clause is not None and segments[-1].sentence == clause.sentence
+        # "分页优化器：…", "Init: B = 0": a label before a colon is read with what follows it; after a
+        # statement ("却按 CAUSAL_LM 加载：应该用 …") the colon splits like a comma.
+        if clause.after_colon and same_sentence and last_clause is not None and last_clause[1] <= 1:
+            raw = f"{last_clause[0]}：{raw}"
+            del segments[last_clause[2] :]
+        text = normalise(raw)
         occ = spotter.spot(text, sentence_start=clause.sentence != previous)
         previous = clause.sentence
-        segments.extend(_bind(text, clause.text, clause.sentence, clause.sentence_text, occ))
+        first = len(segments)
+        segments.extend(_bind(text, raw, clause.sentence, clause.sentence_text, occ))
+        last_clause = (raw, len({(o.start, o.end) for o in occ}), first)
     # "B, the up-projection, is initialised to zero": a clause without a subject of its own inherits the
     # subjects of the nearest earlier clause of the same sentence that has some.
     # A pronoun ("it is zero", 它为零) also reaches back into the previous sentence.

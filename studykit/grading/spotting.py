@@ -199,17 +199,21 @@ class Spotter:
         found: list[tuple[str, int, int]] = []
         pos, n = 0, len(text)
         while pos < n:
-            best_end, best_cid = -1, ""
+            best_end, best_cids = -1, []
             for form, cid in self.index.get(_index_key(text, pos), ()):
                 pattern = compiled_form(form)  # compiled on first use: most forms never occur
                 match = pattern.match(text, pos) if pattern else None
-                if match and match.end() > best_end and match.end() > pos:
-                    best_end, best_cid = match.end(), cid
+                if match and match.end() > pos:
+                    if match.end() > best_end:
+                        best_end, best_cids = match.end(), [cid]
+                    elif match.end() == best_end and cid not in best_cids:
+                        best_cids.append(cid)  # one form of two concepts ("unchanged"): both occur
             if best_end < 0 and self.typos:
-                best_end, best_cid = self._typo(text, pos)
+                best_end, typo_cid = self._typo(text, pos)
+                best_cids = [typo_cid] if typo_cid else []
             article = sentence_start and _is_article(text, pos, best_end)
             if best_end > 0 and not article:
-                found.append((best_cid, pos, best_end))
+                found.extend((cid, pos, best_end) for cid in best_cids)
                 pos = best_end
             else:
                 pos += 1

@@ -395,3 +395,14 @@ def test_respectively_pairs_subjects_with_predicates_in_order(answer: str, expec
 )
 def test_words_containing_a_cue_character_are_not_negations(answer: str) -> None:
     assert status(answer, FROZEN) == "covered"
+
+
+def test_a_colon_after_a_label_reads_as_one_clause() -> None:
+    scaled = point("alpha + learning-rate + '=2'")
+    assert status("lora_alpha=32：使得有效学习率=32/16=2倍", scaled) == "covered"  # label: its text
+    assert status("Init: B = 0, A random", INIT) == "covered"
+
+
+def test_a_colon_after_a_statement_splits_like_a_comma() -> None:
+    assert status("the base model is loaded in 4-bit: it stays frozen", FROZEN) == "covered"
+    assert status("W0 is quantised to 4-bit: only the adapters are trained", FROZEN) == "missed"
