@@ -211,6 +211,7 @@ class Question(_Strict):
     difficulty: int = Field(ge=1, le=3)
     kind: Kind
     question: Text
+    premise: Text | None = None  # flag: the prompt repeats the document's false premise
     follow_ups: list[FollowUp] = []
     answer: AnswerKey
     lab: str | None = None  # a lab experiment id from LAB_EXPERIMENT_IDS
