@@ -16,6 +16,7 @@ from studykit.question_view import (
     render_follow_ups,
     render_lab_link,
     render_meta,
+    render_premise,
 )
 from studykit.search import find
 from studykit.tags import TAGS, tag_label
@@ -90,6 +91,7 @@ with left:
 with right:
     question = by_id[picked]
     st.subheader(question.question.get(lang))
+    render_premise(question, lang)
     render_meta(bank, question)
     shown = revealed()
     if picked in shown:

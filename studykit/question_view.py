@@ -47,6 +47,12 @@ def render_meta(bank: Bank, question: Question) -> None:
     )
 
 
+def render_premise(question: Question, lang: str) -> None:
+    """A warning under a prompt that repeats its source document's false premise (bank Markdown)."""
+    if question.premise:
+        st.warning(question.premise.get(lang), icon=":material/report:")
+
+
 def render_correction(correction: Correction, lang: str) -> None:
     color = _SEVERITY_COLOR[correction.severity]
     label = t(f"browse.severity.{correction.severity}")

@@ -9,6 +9,7 @@ from fsrs import Card, Scheduler
 
 from studykit.cards import card_parts
 from studykit.grading import GradeResult, grade_answer
+from studykit.question_view import render_premise
 from studykit.quiz_ui.card_context import CardContext
 from studykit.quiz_ui.card_grading import feedback, rating_buttons
 from studykit.schema import KeyPoint, Question
@@ -50,6 +51,8 @@ def card_header(
     st.caption(question_caption(question, titles, lang))
     with st.container(border=True):
         st.markdown(prompt)
+    if follow_up is None:
+        render_premise(question, lang)
 
 
 def study_card(
