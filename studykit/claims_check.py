@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from studykit.grading.claims import parse_claim, weak_alternatives
-from studykit.grading.grader import analyse, grade_point, stated_in
+from studykit.grading.grader import analyse, asserted, grade_point, stated_in
 from studykit.schema import BankFile, KeyPoint, Question
 
 
@@ -66,7 +66,8 @@ def _is_code(text: str) -> bool:
 
 
 def _triggers(point: KeyPoint, claim: str, text: str) -> bool:
-    return stated_in(parse_claim(claim), analyse(text, point.lexicon), point.lexicon) is not None
+    segments = asserted(analyse(text, point.lexicon))
+    return stated_in(parse_claim(claim), segments, point.lexicon) is not None
 
 
 def _misconception_checks(point: KeyPoint, question: Question) -> list[tuple[int, str]]:

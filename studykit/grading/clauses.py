@@ -36,14 +36,17 @@ class Clause:
 
 
 def _depths(text: str) -> list[int]:
-    """Bracket depth at each character ("A ~ N(0, σ²)": the comma inside does not split)."""
-    depth, out = 0, []
+    """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”: the comma inside does
+    not split)."""
+    depth, in_quote, out = 0, False, []
     for ch in text:
-        if ch in "([{（【":
+        if ch in "([{（【“「『":
             depth += 1
-        elif ch in ")]}）】" and depth:
+        elif ch in ")]}）】”」』" and depth:
             depth -= 1
-        out.append(depth)
+        elif ch in '"＂':
+            in_quote = not in_quote
+        out.append(depth + in_quote)
     return out
 
 

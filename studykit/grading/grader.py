@@ -36,6 +36,9 @@ _CONJUNCTION = re.compile(
 )
 
 
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》")
+_PARENTHETICAL = re.compile(r"[(（][^()（）]{4,}[)）]")
+_PROSE = re.compile(r"[\u4e00-\u9fff]|\w\s+\w")
 _RESPECTIVELY = re.compile(r"分别|各自|依次|(?<![A-Za-z])respectively(?![A-Za-z])", re.I)
 _PRONOUN = re.compile(
     r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其|这个|该矩阵|这)",
@@ -103,6 +106,19 @@ class Segment:
     sentence_raw: str
     occurrences: list[Occurrence]
     inherited: frozenset[str] = field(default_factory=frozenset)
+    quoted: tuple[tuple[int, int], ...] = ()  # spans in quotation marks: mentioned, not asserted
+    mask_quoted: bool = False  # this view ignores what is in quotation marks
+
+    def in_quotes(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)
+
+    @cached_property
+    def asserted(self) -> Segment:
+        """This segment without what it only mentions in quotation marks (“先只做注意力”不是最佳默认)."""
+        if not self.quoted:
+            return self
+        kept = [o for o in self.occurrences if not self.in_quotes(o.start)]
+        return replace(self, occurrences=kept, mask_quoted=True)
 
     @cached_property
     def cues(self) -> list[tuple[int, int]]:
@@ -149,6 +165,17 @@ def _bind(
     pairs = _respectively(text, raw, sentence, sentence_raw, occ)
     if pairs is not None:
         return pairs
+    aside = _PARENTHETICAL.search(text)
+    if (
+        aside
+    ):  # "B is initialised to 0 (A with kaiming-uniform in PEFT)": the aside is its own statement
+        inside = [o for o in occ if aside.start() <= o.start < aside.end()]
+        outside = [o for o in occ if o not in inside]
+        if _complete(inside) and _complete(outside):
+            return [
+                *_bind(text, raw, sentence, sentence_raw, outside),
+                Segment(text, aside.start(), aside.end(), raw, sentence, sentence_raw, inside),
+            ]
     cuts = [0]
     for match in _CONJUNCTION.finditer(text):
         if any(o.start < match.end() and match.start() < o.end for o in occ):
@@ -182,7 +209,12 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
         occ = spotter.spot(text, sentence_start=clause.sentence != previous)
         previous = clause.sentence
         first = len(segments)
-        segments.extend(_bind(text, raw, clause.sentence, clause.sentence_text, occ))
+        quoted = tuple(  # prose in quotation marks; a quoted identifier ("q_proj") is still code
+            (m.start(), m.end()) for m in _QUOTED.finditer(text) if _PROSE.search(m.group()[1:-1])
+        )
+        for seg in _bind(text, raw, clause.sentence, clause.sentence_text, occ):
+            seg.quoted = quoted
+            segments.append(seg)
         last_clause = (raw, len({(o.start, o.end) for o in occ}), first)
     # "B, the up-projection, is initialised to zero": a clause without a subject of its own inherits the
     # subjects of the nearest earlier clause of the same sentence that has some.
@@ -221,6 +253,7 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
             for number in find_numbers(seg.text[seg.start : seg.end])
             if form
             and form.accepts(number)
+            and not (seg.mask_quoted and seg.in_quotes(seg.start + number.start))
             and is_negated(seg.text, seg.start + number.start, cues, False) == atom.negated
         ]
     pattern = compiled_form(atom.value)
@@ -229,7 +262,8 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
     return [
         ("at", match.start())
         for match in pattern.finditer(seg.text, seg.start, seg.end)
-        if is_negated(seg.text, match.start(), cues, False) == atom.negated
+        if not (seg.mask_quoted and seg.in_quotes(match.start()))
+        and is_negated(seg.text, match.start(), cues, False) == atom.negated
     ]
 
 
@@ -271,6 +305,11 @@ def _joined(a: Segment, b: Segment) -> Segment:
     text = left + " , " + b.text[b.start : b.end]
     raw = a.sentence_raw if a.raw != b.raw else a.raw
     return Segment(text, 0, len(text), raw, a.sentence, a.sentence_raw, occurrences, a.inherited)
+
+
+def asserted(segments: list[Segment]) -> list[Segment]:
+    """The segments as assertions: a misconception quoted in order to reject it is not stated."""
+    return [seg.asserted for seg in segments]
 
 
 def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:
@@ -321,7 +360,7 @@ def grade_point(index: int, point: KeyPoint, answer: str, segments: list[Segment
     """One key point against the analysed answer."""
     lexicon = point.lexicon
     for item in point.misconceptions:
-        seg = stated_in(parse_claim(item.claim), segments, lexicon)
+        seg = stated_in(parse_claim(item.claim), asserted(segments), lexicon)
         if seg is not None:
             return PointResult(
                 index, "contradicted", False, 0.0, seg.sentence_raw, point.weight, _hit(item, seg)

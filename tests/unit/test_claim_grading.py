@@ -406,3 +406,15 @@ def test_a_colon_after_a_label_reads_as_one_clause() -> None:
 def test_a_colon_after_a_statement_splits_like_a_comma() -> None:
     assert status("the base model is loaded in 4-bit: it stays frozen", FROZEN) == "covered"
     assert status("W0 is quantised to 4-bit: only the adapters are trained", FROZEN) == "missed"
+
+
+def test_a_quoted_misconception_that_is_rejected_is_not_stated() -> None:
+    assert status("说“A 初始化为零”是错的：B 初始化为零，A 随机", INIT) == "covered"
+    assert status('The claim "A is zero" is wrong; B is zero and A random', INIT) == "covered"
+    assert status("A is zero", INIT) == "contradicted"
+
+
+def test_an_aside_in_brackets_is_its_own_statement() -> None:
+    assert status("B is initialised to 0 (A with kaiming-uniform in PEFT)", INIT) == "covered"
+    assert status("初始化 B=0（PEFT 中 A 用 kaiming-uniform）", INIT) == "covered"
+    assert status("A is zero (B random)", INIT) == "contradicted"
