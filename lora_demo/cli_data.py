@@ -67,8 +67,8 @@ def cmd_data(a: argparse.Namespace) -> None:
                     ""
                     if not lk
                     else (
-                        f"; leakage: {lk['val_with_hit_over_30']}/{lk['val_proteins']} val with a "
-                        f">=30% train hit"
+                        f"; leakage: {lk['val_with_hit_over_30']}/{lk['val_proteins']} val removed (a "
+                        f">=30% train hit)"
                     )
                 )
                 print(
