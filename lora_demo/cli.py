@@ -17,6 +17,7 @@ from .esm import HEADS, SPECS, resolve_model_name
 from .loading import ModelLoadError
 from .mlm import SequenceFileError
 from .pretrain import PretrainError
+from .project_checkpoint import resolve_project_source
 from .realdata.source import DataBuildError
 from .tasks import TASKS, TaskFileError
 
@@ -61,7 +62,7 @@ def settings_from_args(a: argparse.Namespace) -> LoraSettings:
         num_labels=a.num_labels,
         task_type=a.task_type,
         seed=a.seed,
-        source=a.source,
+        source=resolve_project_source(a.source),
     ).validate()
 
 
@@ -84,8 +85,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         default="random",
-        help="weights: random (default, offline), auto (Hugging Face cache only), a checkpoint "
-        "folder, or a hub id (the only value that may use the network)",
+        help="weights: random (default, offline), project (this project's pretrained 8M), auto "
+        "(Hugging Face cache only), a checkpoint folder, or a hub id (the only value that may use "
+        "the network)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 

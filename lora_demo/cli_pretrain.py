@@ -40,7 +40,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     m = sub.add_parser("mlm", help="masked-token accuracy and perplexity of a weights source")
     m.add_argument("--sequences", required=True, help="FASTA (.fa or .fa.gz)")
-    m.add_argument("--source", default="random", help="random, a checkpoint folder, or auto")
+    m.add_argument(
+        "--source", default="random", help="random, project, a checkpoint folder, or auto"
+    )
     m.add_argument("--model", default="esm2_t6_8M", choices=tuple(SPECS))
     m.add_argument("--limit", type=int, default=400, help="sequences scored")
     m.add_argument("--max-residues", type=int, default=254)
@@ -111,9 +113,12 @@ def cmd_pretrain(a: argparse.Namespace) -> None:
 def cmd_mlm(a: argparse.Namespace) -> None:
     from .loading import load_base
     from .mlm import evaluate_mlm, read_fasta
+    from .project_checkpoint import resolve_project_source
 
     seqs = read_fasta(a.sequences, a.limit)
-    base = load_base(a.model, "mlm", source=a.source, seed=a.seed, device=a.device)
+    base = load_base(
+        a.model, "mlm", source=resolve_project_source(a.source), seed=a.seed, device=a.device
+    )
     ev = evaluate_mlm(base.model, seqs, device=a.device, max_residues=a.max_residues)
     d = {"source": a.source, "provenance": base.provenance, **ev.to_dict()}
     if a.json:

@@ -113,6 +113,17 @@ def _per_class_subset(rows: list[dict], per_class: int, seed: int) -> list[dict]
     return picked
 
 
+def _cap_per_class(rows: list[dict], per_class: int) -> list[dict]:
+    """The first ``per_class`` rows of each class, order kept."""
+    seen: Counter[str] = Counter()
+    out = []
+    for r in rows:
+        if seen[r["label"]] < per_class:
+            seen[r["label"]] += 1
+            out.append(r)
+    return out
+
+
 def _write_rows(path: Path, rows: list[dict], seq_of: dict[str, str]) -> None:
     with open(path, "w", encoding="ascii") as fh:
         fh.write("accession\tlabel\tsequence\n")
@@ -246,8 +257,9 @@ def build(
             tr = _per_class_subset(
                 [r for r in ok if r["split"] == "train"], sub.train_total // k, seed
             )
+            # twice the validation quota: the leakage search removes some, the rest is capped
             va = _per_class_subset(
-                [r for r in ok if r["split"] == "val"], sub.val_total // k, seed + 1
+                [r for r in ok if r["split"] == "val"], 2 * (sub.val_total // k), seed + 1
             )
             entry = {
                 "lengths": [sub.min_len, sub.max_len],
@@ -266,7 +278,8 @@ def build(
                 leaked = set(report.leaked)
                 va = [r for r in va if r["accession"] not in leaked]  # drop what leaks
                 entry["leakage"] = {**report.to_dict(), "removed_from_val": len(leaked)}
-                entry["val"] = dict(sorted(Counter(r["label"] for r in va).items()))
+            va = _cap_per_class(va, sub.val_total // k)
+            entry["val"] = dict(sorted(Counter(r["label"] for r in va).items()))
             _write_rows(tdir / f"{sub.name}_train.tsv", tr, seq_of)
             _write_rows(tdir / f"{sub.name}_val.tsv", va, seq_of)
             card["subsets"][sub.name] = entry
@@ -312,8 +325,9 @@ def card_markdown(card: dict) -> str:
             lk = s["leakage"]
             lines.append(
                 f"- leakage check (MMseqs2 search, validation vs training): "
-                f"{lk['val_with_hit_over_30']} of {lk['val_proteins']} validation proteins had a "
-                f"training hit ≥ 30% identity over ≥ 50% of either sequence and were removed; "
+                f"{lk['val_with_hit_over_30']} of {lk['val_proteins']} validation candidates (twice "
+                f"the quota) had a training hit ≥ 30% identity over ≥ 50% of either sequence and "
+                f"were removed before capping; "
                 f"{lk['val_with_hit']} had any hit (E ≤ 1e-3), best-hit identity median "
                 f"{lk['median_best_identity']:.2f}, max {lk['max_identity']:.2f}"
             )
