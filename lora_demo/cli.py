@@ -1,4 +1,4 @@
-"""Command line: ``python -m lora_demo {count,merge,train,memory,probe}``.
+"""Command line: ``python -m lora_demo {count,merge,train,memory,probe,pretrain,mlm}``.
 
 Human-readable output by default, JSON with ``--json`` (``train`` writes one JSON line per step).
 Errors go to stderr with exit code 2.
@@ -15,6 +15,10 @@ from pathlib import Path
 from .adapters import LoraSettings, LoraSettingsError, is_regex
 from .esm import HEADS, SPECS, resolve_model_name
 from .loading import ModelLoadError
+from .mlm import SequenceFileError
+from .pretrain import PretrainError
+from .project_checkpoint import resolve_project_source
+from .realdata.source import DataBuildError
 from .tasks import TASKS, TaskFileError
 
 
@@ -58,7 +62,7 @@ def settings_from_args(a: argparse.Namespace) -> LoraSettings:
         num_labels=a.num_labels,
         task_type=a.task_type,
         seed=a.seed,
-        source=a.source,
+        source=resolve_project_source(a.source),
     ).validate()
 
 
@@ -81,8 +85,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         default="random",
-        help="weights: random (default, offline), auto (Hugging Face cache only), a checkpoint "
-        "folder, or a hub id (the only value that may use the network)",
+        help="weights: random (default, offline), project (this project's pretrained 8M), auto "
+        "(Hugging Face cache only), a checkpoint folder, or a hub id (the only value that may use "
+        "the network)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -102,7 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t = sub.add_parser("train", help="train LoRA / full / head-only and stream JSON lines per step")
     _common(t)
-    t.add_argument("--task", default="net-charge", help=f"{', '.join(TASKS)} or a CSV/FASTA path")
+    t.add_argument(
+        "--task",
+        default="net-charge",
+        help=f"real: localization, enzyme (after `data build`); synthetic: {', '.join(TASKS)}; "
+        "or a CSV/FASTA path",
+    )
+    t.add_argument("--size", default="small", choices=("small", "gpu"), help="real-task subset")
     t.add_argument("--mode", default="lora", help="lora, full, head or a comma-separated list")
     t.add_argument("--steps", type=int, default=30)
     t.add_argument("--batch-size", type=int, default=8)
@@ -117,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     mem.add_argument("--attention", default="eager", choices=("eager", "sdpa"))
     pr = sub.add_parser("probe", help="init/gradient facts and dropout placement")
     _common(pr)
+    from . import cli_data, cli_pretrain
+
+    cli_pretrain.add_parsers(sub)
+    cli_data.add_parsers(sub)
     return parser
 
 
@@ -163,11 +178,14 @@ def cmd_merge(a: argparse.Namespace) -> None:
 
 
 def cmd_train(a: argparse.Namespace) -> None:
+    from .real_tasks import REAL_TASKS, load_real_task, majority_baseline
     from .tasks import load_user_task, make_task
     from .train import MODES, RunSpec, train
 
     s = settings_from_args(a)
-    if a.task in TASKS:
+    if a.task in REAL_TASKS:
+        task = load_real_task(a.task, a.size)
+    elif a.task in TASKS:
         task = make_task(a.task, seed=a.seed)
     elif Path(a.task).is_file():
         task = load_user_task(Path(a.task).read_bytes(), Path(a.task).name, seed=a.seed)
@@ -200,8 +218,10 @@ def cmd_train(a: argparse.Namespace) -> None:
                 flush=True,
             )
 
+    top, baseline = majority_baseline(task)
+    finals = {}
     for m in modes:
-        train(
+        res = train(
             task,
             RunSpec(m, m, s.with_(head=task.head, num_labels=task.num_labels), a.lr),
             a.steps,
@@ -210,6 +230,24 @@ def cmd_train(a: argparse.Namespace) -> None:
             eval_every=a.eval_every,
             on_step=on_step,
         )
+        if res.final is not None:
+            finals[m] = res.final.val_metric
+    summary = {
+        "summary": True,
+        "task": task.name,
+        "train_size": len(task.train),
+        "val_size": len(task.val),
+        "majority_class": top,
+        "majority_baseline_accuracy": baseline,
+        "val_accuracy": finals,
+    }
+    _emit(
+        summary,
+        a.json,
+        f"{task.name}: validation accuracy "
+        + ", ".join(f"{m} {v:.3f}" for m, v in finals.items())
+        + f" vs majority-class baseline {baseline:.3f} ({len(task.val)} validation proteins)",
+    )
 
 
 def cmd_memory(a: argparse.Namespace) -> None:
@@ -261,13 +299,27 @@ COMMANDS = {
 }
 
 
+def _command(name: str):
+    from . import cli_data, cli_pretrain
+
+    return COMMANDS.get(name) or {**cli_pretrain.COMMANDS, **cli_data.COMMANDS}[name]
+
+
 def main(argv: list[str] | None = None) -> int:
     # the CLI never reaches for the network; HF_HUB_OFFLINE=0 + --source <hub id> opts in
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
     try:
-        COMMANDS[args.command](args)
-    except (LoraSettingsError, TaskFileError, ModelLoadError, KeyError) as exc:
+        _command(args.command)(args)
+    except (
+        LoraSettingsError,
+        TaskFileError,
+        ModelLoadError,
+        KeyError,
+        SequenceFileError,
+        PretrainError,
+        DataBuildError,
+    ) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {msg}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from studykit.lab_ui.experiments_panel import (
 )
 from studykit.lab_ui.memory_panel import memory_panel
 from studykit.lab_ui.merge_panel import merge_panel
+from studykit.lab_ui.mlm_panel import mlm_panel
 from studykit.lab_ui.params_panel import matched_panel, params_panel
 from studykit.lab_ui.train_panel import train_panel
 from studykit.ui import ensure_router, t
@@ -38,7 +39,7 @@ with right:
     settings = weights_note(settings)  # None when the checkpoint cannot be used (message shown)
     with st.expander(t("lab.weights_how_title"), icon=":material/download:"):
         st.markdown(t("lab.weights_how"))
-    names = ("params", "matched", "merge", "train", "memory", "experiments")
+    names = ("params", "matched", "merge", "train", "mlm", "memory", "experiments")
     wanted = tab_for(active)
     tabs = st.tabs(
         [t(f"lab.tab.{n}") for n in names], default=t(f"lab.tab.{wanted}") if wanted else None
@@ -48,6 +49,7 @@ with right:
         "matched": matched_panel,
         "merge": merge_panel,
         "train": train_panel,
+        "mlm": mlm_panel,
         "memory": memory_panel,
     }
     for name, tab in zip(names, tabs, strict=True):

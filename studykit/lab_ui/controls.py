@@ -20,6 +20,7 @@ from lora_demo import (
     resolve_source,
     targets_from_presets,
 )
+from lora_demo.project_checkpoint import project_checkpoint, resolve_project_source
 from studykit.lab_ui.common import is_live, show_error, size_label
 from studykit.ui import t
 
@@ -43,7 +44,7 @@ DEFAULTS: dict[str, object] = {
     "lab_weights": "random",
     "lab_weights_path": "",
 }
-WEIGHT_CHOICES = ("random", "folder", "cache")  # -> source "random" / an absolute path / "auto"
+WEIGHT_CHOICES = ("random", "project", "folder", "cache")  # project: lora_demo/checkpoints/...
 _FIELD_KEYS = {
     "model": "lab_model", "head": "lab_head", "r": "lab_r", "use_rslora": "lab_rslora",
     "dropout": "lab_dropout", "init": "lab_init", "bias": "lab_bias", "dtype": "lab_dtype",
@@ -73,6 +74,8 @@ def weights_source() -> str:
     choice = ss.get("lab_weights", "random")
     if choice == "cache":
         return "auto"
+    if choice == "project":  # this project's pretrained 8M (absolute path, or a clear error)
+        return resolve_project_source("project")
     if choice == "folder":
         path = str(ss.get("lab_weights_path", "")).strip()
         if not path:
@@ -141,10 +144,16 @@ def render_controls() -> Controls:
         horizontal=True,
         format_func=head_labels.__getitem__,
     )
+    ckpt = project_checkpoint()
     weight_labels = {w: t(f"lab.controls.weights_{w}") for w in WEIGHT_CHOICES}
+    choices = [w for w in WEIGHT_CHOICES if w != "project" or ckpt is not None]
+    if ckpt is not None:
+        weight_labels["project"] = t("lab.controls.weights_project", label=ckpt.label)
+    if ss.get("lab_weights") not in choices:
+        ss["lab_weights"] = "random"
     st.radio(
         t("lab.controls.weights"),
-        WEIGHT_CHOICES,
+        choices,
         key="lab_weights",
         format_func=weight_labels.__getitem__,
     )

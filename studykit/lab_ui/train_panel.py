@@ -20,7 +20,9 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from lora_demo import TASKS, LoraSettings, RunSpec, StepReport, load_user_task, make_task, train
+from lora_demo.real_tasks import REAL_TASKS, load_real_task, majority_baseline
 from studykit.lab_ui.common import fmt_bytes, guarded, is_live
+from studykit.lab_ui.real_data import built_real_tasks, data_card
 from studykit.ui import t
 
 STATE = "lab_train_state"
@@ -52,6 +54,8 @@ def _stop() -> None:
 
 
 def _task(source: str):
+    if source in REAL_TASKS:
+        return load_real_task(source, "small")
     if source == UPLOAD:
         upload = st.session_state.get("lab_upload")
         if upload is None:
@@ -87,20 +91,27 @@ def _train_fragment(settings: LoraSettings) -> None:
         ("lab_runs", f"{settings.r}:{settings.alpha:g}"),
         ("lab_run_full", True),
         ("lab_run_head", True),
-        ("lab_task", "net-charge"),
     ):
         ss.setdefault(key, value)
+    real = built_real_tasks()  # real proteins first when built; synthetic tasks always offered
+    task_choices = [*real, *TASKS, UPLOAD]
+    if ss.get("lab_task") not in task_choices:
+        ss["lab_task"] = real[0] if real else "net-charge"
     c1, c2, c3 = st.columns([2, 1, 1])
-    task_labels = {x: t(f"lab.task.{x}") for x in (*TASKS, UPLOAD)}
+    task_labels = {x: t(f"lab.task.{x}") for x in task_choices}
     c1.radio(
         t("lab.train.task"),
-        [*TASKS, UPLOAD],
+        task_choices,
         key="lab_task",
         horizontal=True,
         format_func=task_labels.__getitem__,
     )
     c2.select_slider(t("lab.train.steps"), STEP_CHOICES, key="lab_steps")
     c3.select_slider(t("lab.train.batch"), BATCH_CHOICES, key="lab_batch")
+    if ss["lab_task"] in REAL_TASKS:
+        data_card(ss["lab_task"])
+    elif not real:
+        st.caption(t("lab.real.synthetic_only"))
     if ss["lab_task"] == UPLOAD:
         st.file_uploader(
             t("lab.train.upload"),
@@ -141,6 +152,8 @@ def _train_fragment(settings: LoraSettings) -> None:
     )
     with table_slot.container():
         st.dataframe(_table(state), hide_index=True, width="stretch")
+        if state.get("baseline") is not None:
+            st.caption(t("lab.train.baseline", acc=f"{state['baseline']:.3f}", n=state["n_val"]))
         st.caption(t("lab.train.mem_note"))
 
 
@@ -185,6 +198,8 @@ def _run(settings: LoraSettings, status_slot, chart_slot) -> None:
         "steps": [],
         "runs": [],
         "task": task.name,
+        "baseline": majority_baseline(task)[1] if task.kind == "seq" else None,
+        "n_val": len(task.val),
         "total": steps,
         "thread": threading.get_ident(),
     }

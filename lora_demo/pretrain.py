@@ -1,0 +1,477 @@
+"""Time-budgeted, resumable masked-LM pretraining of an architecture-exact ESM-2 on real sequences.
+
+``pretrain(...)`` trains ``EsmForMaskedLM`` (the exact config of :mod:`lora_demo.esm`) until the
+time budget is spent, reports progress through a callback, and writes to ``out_dir``:
+
+* ``model.safetensors`` (fp16) + ``config.json`` + ``vocab.txt`` + ``tokenizer_config.json``:
+  loadable as a weights source by :func:`lora_demo.loading.load_base`;
+* ``MODEL_CARD.md`` ("pretrained by this project on N tokens") and ``pretrain_metrics.json``;
+* ``resume/state.pt``: fp32 weights, AdamW state and counters, so ``resume=True`` continues.
+
+On CUDA it uses bf16 autocast (fp32 master weights) and large length-bucketed batches; on a CPU
+a tiny run works the same way, only slower.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+import platform
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .esm import MAX_RESIDUES, build_model, resolve_model_name, tokenizer
+from .mlm import MlmEval, collate, crop, evaluate_mlm, mask_tokens, mlm_loss
+
+STATE_FILE = "resume/state.pt"
+METRICS_FILE = "pretrain_metrics.json"
+CARD_FILE = "MODEL_CARD.md"
+DATA_NOTE_FILE = "pretrain_data.json"  # optional, beside the sequences: source and licence
+
+
+class PretrainError(RuntimeError):
+    """Pretraining cannot start or resume; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    """Hyper-parameters; 0 means "pick for the device" (see :meth:`resolved`)."""
+
+    model: str = "esm2_t6_8M"
+    seconds: float = 60.0  # wall-clock budget of this call (training + periodic evaluation)
+    max_steps: int = 0  # also stop after this many steps in this call (0: no step limit)
+    batch_tokens: int = 0  # padded tokens per batch; 0: 131,072 on CUDA, 4,096 on CPU
+    max_residues: int = 0  # random crop length; 0: 510 on CUDA, 126 on CPU
+    lr: float = 8e-4  # peak; linear warm-up, then cosine to 10% over the budget
+    warmup_fraction: float = 0.04
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    seed: int = 0
+    device: str = "auto"
+    eval_every_seconds: float = 0.0  # 0: a sixth of the budget
+    save_every_seconds: float = 120.0  # resume state written this often (and at the end)
+    val_limit: int = 2000  # validation sequences scored
+    eval_batch_tokens: int = 0  # 0: 4x batch_tokens on CUDA, batch_tokens on CPU
+
+    def resolved(self, device: str) -> PretrainConfig:
+        cuda = device == "cuda"
+        bt = self.batch_tokens or (131_072 if cuda else 4_096)
+        return replace(
+            self,
+            device=device,
+            batch_tokens=bt,
+            max_residues=min(self.max_residues or (510 if cuda else 126), MAX_RESIDUES),
+            eval_every_seconds=self.eval_every_seconds or max(self.seconds / 6, 5.0),
+            eval_batch_tokens=self.eval_batch_tokens or (4 * bt if cuda else bt),
+        )
+
+
+@dataclass(frozen=True)
+class PretrainProgress:
+    """One progress report (every few steps, after each evaluation, and at the end)."""
+
+    step: int
+    tokens_seen: int
+    elapsed_seconds: float  # over all sessions, resumes included
+    train_loss: float
+    lr: float
+    tokens_per_second: float  # this session
+    val: MlmEval | None = None
+    done: bool = False
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["val"] = self.val.to_dict() if self.val else None
+        return d
+
+
+@dataclass
+class PretrainResult:
+    out_dir: Path
+    steps: int
+    tokens_seen: int
+    seconds: float
+    random_init: MlmEval
+    final: MlmEval
+    metrics: dict = field(default_factory=dict)
+
+
+def _device(name: str) -> str:
+    """auto -> CUDA when present, else CPU (MPS lacks fused AdamW); no PEFT import needed here."""
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise PretrainError("CUDA was requested but no GPU is available; use --device cpu or auto.")
+    return name
+
+
+def _hardware(device: str) -> str:
+    if device == "cuda":
+        return f"{torch.cuda.get_device_name(0)} (CUDA {torch.version.cuda})"
+    return f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def train_batches(
+    seqs: list[str], batch_tokens: int, max_residues: int, seed: int, pool_batches: int = 64
+):
+    """Endless shuffled batches of random crops, bucketed by length within a pool to cut padding."""
+    rng = np.random.default_rng(seed)
+    order = np.arange(len(seqs))
+    while True:
+        rng.shuffle(order)
+        per_pool = max(1, batch_tokens // (max_residues + 2)) * pool_batches
+        for start in range(0, len(order), per_pool):
+            crops = sorted(
+                (crop(seqs[i], max_residues, rng) for i in order[start : start + per_pool]), key=len
+            )
+            batches, cur = [], []
+            for s in crops:
+                if cur and (len(s) + 2) * (len(cur) + 1) > batch_tokens:
+                    batches.append(cur)
+                    cur = []
+                cur.append(s)
+            if cur:
+                batches.append(cur)
+            for i in rng.permutation(len(batches)):
+                yield batches[i]
+
+
+def lr_at(cfg: PretrainConfig, elapsed: float, total: float) -> float:
+    """Warm-up then cosine decay to 10% of the peak, driven by the share of the time budget used."""
+    frac = min(elapsed / max(total, 1e-9), 1.0)
+    if frac < cfg.warmup_fraction:
+        return cfg.lr * max(frac / cfg.warmup_fraction, 0.01)
+    t = (frac - cfg.warmup_fraction) / max(1 - cfg.warmup_fraction, 1e-9)
+    return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def _data_note(sequences_file: Path | None) -> dict:
+    if sequences_file is None:
+        return {}
+    note = sequences_file.parent / DATA_NOTE_FILE
+    try:
+        return json.loads(note.read_text(encoding="utf-8")) if note.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_export(model: torch.nn.Module, out_dir: Path) -> None:
+    """fp16 safetensors + config.json + tokenizer files (what ``load_base(source=folder)`` reads)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no tqdm bars in logs or the UI
+    half = copy.deepcopy(model).to("cpu", torch.float16)
+    half.save_pretrained(str(out_dir), safe_serialization=True)
+    tok_dir = out_dir / ".tok"
+    tokenizer().save_pretrained(str(tok_dir))  # transformers also writes added_tokens.json
+    for name in ("vocab.txt", "tokenizer_config.json"):
+        (tok_dir / name).replace(out_dir / name)
+    for leftover in tok_dir.iterdir():
+        leftover.unlink()
+    tok_dir.rmdir()
+
+
+def _fmt_tokens(n: int) -> str:
+    for unit, div in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= div:
+            return f"{n / div:.1f}{unit}"
+    return str(n)
+
+
+def _num(v: object) -> str:
+    return f"{v:,}" if isinstance(v, int) else "not recorded"
+
+
+def model_card(m: dict) -> str:
+    """The model card text: what the checkpoint is, how it was made, what it scores."""
+    ri, fi = m["random_init"], m["final"]
+    data = m.get("data", {})
+    return f"""# {m["model"]} architecture, pretrained by this project on {m["tokens_seen"]:,} tokens
+
+This is **not** the official ESM-2 checkpoint (`{m["hub_id"]}`). It has the exact ESM-2
+{m["model"]} architecture (`EsmForMaskedLM`, {m["parameters"]:,} parameters) and was pretrained
+from a seeded random initialisation by the LoRA Interview Lab project with masked-language
+modelling (15% of residues; 80% `<mask>`, 10% random amino acid, 10% unchanged), for a short
+time budget. It is far less trained than ESM-2 (about 10^12 tokens); use it to see what
+pretraining changes, not as a substitute for the official weights.
+
+| | value |
+|---|---|
+| tokens seen (non-padding, incl. `<cls>`/`<eos>`) | {m["tokens_seen"]:,} ({_fmt_tokens(m["tokens_seen"])}) |
+| optimizer steps | {m["steps"]:,} |
+| training time | {m["seconds"]:.0f} s ({m["tokens_per_second"]:,.0f} tokens/s) |
+| hardware | {m["hardware"]} |
+| precision | {m["precision"]}; saved as fp16 safetensors |
+| batch | ≤ {m["config"]["batch_tokens"]:,} padded tokens, crops of ≤ {m["config"]["max_residues"]} residues |
+| optimiser | AdamW (β 0.9/0.98, wd {m["config"]["weight_decay"]}), peak lr {m["config"]["lr"]}, warm-up {m["config"]["warmup_fraction"]:.0%} of the budget, cosine to 10% |
+| date (UTC) | {m["date"]} |
+| software | torch {m["software"]["torch"]}, transformers {m["software"]["transformers"]}, python {m["software"]["python"]} |
+
+## Data
+
+- Training sequences: {_num(data.get("train_sequences"))} from `{data.get("train_file", "?")}`
+- Validation sequences: {_num(data.get("val_sequences"))} from `{data.get("val_file", "?")}` ({data.get("val_note", "")})
+- Source: {data.get("source", "not recorded")}
+- Licence: {data.get("licence", "not recorded")}
+
+## Validation (same sequences, same masked positions for both models)
+
+| model | masked-token accuracy | perplexity |
+|---|---|---|
+| random init (seed {m["config"]["seed"]}) | {ri["masked_accuracy"]:.3f} | {ri["perplexity"]:.2f} |
+| this checkpoint | {fi["masked_accuracy"]:.3f} | {fi["perplexity"]:.2f} |
+
+Perplexity is exp(mean cross-entropy) over {fi["masked_tokens"]:,} masked positions of
+{fi["sequences"]:,} sequences cut to their first {m["config"]["max_residues"]} residues. A uniform guess over the
+20 amino acids has perplexity 20; the background composition about 17.
+
+## Use
+
+`python -m lora_demo train --source <this folder> ...`, or pick it as the weights source in the
+Lab. Files: `model.safetensors`, `config.json`, `vocab.txt`, `tokenizer_config.json`,
+`{METRICS_FILE}` (all numbers above, plus the training curve).
+"""
+
+
+def pretrain(
+    train_seqs: list[str],
+    val_seqs: list[str],
+    out_dir: str | Path,
+    cfg: PretrainConfig = PretrainConfig(),
+    *,
+    resume: bool = False,
+    on_progress: Callable[[PretrainProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    data: dict | None = None,
+    log_every: int = 10,
+) -> PretrainResult:
+    """Pretrain for ``cfg.seconds`` (this call); continue from ``out_dir`` when ``resume``."""
+    out = Path(out_dir)
+    device = _device(cfg.device)
+    cfg = cfg.resolved(device)
+    spec = resolve_model_name(cfg.model)
+    if not train_seqs:
+        raise PretrainError("no training sequences.")
+    if not val_seqs:
+        raise PretrainError("no validation sequences.")
+    val_seqs = val_seqs[: cfg.val_limit]
+    cuda = device == "cuda"
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+
+    model = build_model(spec.short, "mlm", seed=cfg.seed).to(device)
+    eval_kw = {
+        "device": device,
+        "max_residues": cfg.max_residues,
+        "batch_tokens": cfg.eval_batch_tokens,
+    }
+    opt = torch.optim.AdamW(
+        model.parameters(),
+        lr=cfg.lr,
+        betas=(0.9, 0.98),
+        weight_decay=cfg.weight_decay,
+        **({"fused": True} if cuda else {}),
+    )
+    state_path = out / STATE_FILE
+    step, tokens, elapsed_before, history, sessions = 0, 0, 0.0, [], []
+    random_init: MlmEval
+    if resume:
+        if not state_path.is_file():
+            raise PretrainError(
+                f"nothing to resume in {out}: {STATE_FILE} is missing. Run without --resume first."
+            )
+        try:
+            st = torch.load(state_path, map_location=device, weights_only=True)
+            model.load_state_dict(st["model"])
+            opt.load_state_dict(st["optimizer"])
+        except Exception as exc:  # corrupt or foreign file
+            raise PretrainError(
+                f"{state_path} could not be loaded ({type(exc).__name__}: {exc}); "
+                "start again without --resume in an empty folder."
+            ) from exc
+        if st["model_name"] != spec.short:
+            raise PretrainError(f"{out} holds a {st['model_name']} run, not {spec.short}.")
+        step, tokens, elapsed_before = int(st["step"]), int(st["tokens"]), float(st["elapsed"])
+        history, sessions = json.loads(st["history"]), json.loads(st["sessions"])
+        random_init = MlmEval(**json.loads(st["random_init"]))
+    else:
+        random_init = evaluate_mlm(model, val_seqs, **eval_kw)
+    total_budget = elapsed_before + cfg.seconds
+    first_step = step
+
+    batches = train_batches(train_seqs, cfg.batch_tokens, cfg.max_residues, cfg.seed + step)
+    gen = torch.Generator().manual_seed(cfg.seed * 1_000_003 + step)
+    model.train()
+    t_start = time.perf_counter()
+    last_eval = last_save = t_start
+    session_tokens, loss_sum, loss_n, last_loss = 0, 0.0, 0, float("nan")
+    lr = lr_at(cfg, elapsed_before, total_budget)
+
+    def save_state() -> None:
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = state_path.with_suffix(".tmp")
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": opt.state_dict(),
+                "model_name": spec.short,
+                "step": step,
+                "tokens": tokens,
+                "elapsed": elapsed_before + (time.perf_counter() - t_start),
+                "history": json.dumps(history),
+                "sessions": json.dumps(sessions),
+                "random_init": json.dumps(random_init.to_dict()),
+            },
+            tmp,
+        )
+        tmp.replace(state_path)  # never leave a half-written state behind
+
+    def report(done: bool = False, val: MlmEval | None = None) -> None:
+        nonlocal loss_sum, loss_n, last_loss
+        now = time.perf_counter() - t_start
+        if loss_n:
+            last_loss = loss_sum / loss_n
+        p = PretrainProgress(
+            step,
+            tokens,
+            elapsed_before + now,
+            last_loss,
+            lr,
+            session_tokens / max(now, 1e-9),
+            val,
+            done,
+        )
+        loss_sum, loss_n = 0.0, 0
+        if on_progress is not None:
+            on_progress(p)
+
+    while True:
+        now = time.perf_counter()
+        if now - t_start >= cfg.seconds or (should_stop is not None and should_stop()):
+            break
+        if cfg.max_steps and step - first_step >= cfg.max_steps:
+            break
+        seqs = next(batches)
+        ids, attn = collate(seqs)
+        masked, labels = mask_tokens(ids, gen)
+        n_tok = int(attn.sum())
+        masked = masked.to(device, non_blocking=True)
+        attn = attn.to(device, non_blocking=True)
+        labels = labels.to(device, non_blocking=True)
+        lr = lr_at(cfg, elapsed_before + (now - t_start), total_budget)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
+            logits = model(input_ids=masked, attention_mask=attn).logits
+        loss = mlm_loss(logits, labels)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        step += 1
+        tokens += n_tok
+        session_tokens += n_tok
+        if step % log_every == 0 or step == 1:
+            loss_sum += float(loss.detach())  # one sync every log_every steps
+            loss_n += 1
+            history.append(
+                [
+                    step,
+                    tokens,
+                    round(elapsed_before + time.perf_counter() - t_start, 2),
+                    round(float(loss.detach()), 4),
+                ]
+            )
+            report()
+        t = time.perf_counter()
+        if t - last_eval >= cfg.eval_every_seconds:
+            val = evaluate_mlm(model, val_seqs, **eval_kw)
+            history.append(
+                [
+                    step,
+                    tokens,
+                    round(elapsed_before + t - t_start, 2),
+                    None,
+                    round(val.perplexity, 4),
+                    round(val.masked_accuracy, 4),
+                ]
+            )
+            report(val=val)
+            model.train()
+            last_eval = time.perf_counter()
+        if t - last_save >= cfg.save_every_seconds:
+            save_state()
+            last_save = time.perf_counter()
+
+    session_seconds = time.perf_counter() - t_start
+    final = evaluate_mlm(model, val_seqs, **eval_kw)
+    sessions.append(
+        {"steps_to": step, "seconds": round(session_seconds, 2), "hardware": _hardware(device)}
+    )
+    elapsed_total = elapsed_before + session_seconds
+    history.append(
+        [
+            step,
+            tokens,
+            round(elapsed_total, 2),
+            None,
+            round(final.perplexity, 4),
+            round(final.masked_accuracy, 4),
+        ]
+    )
+    save_state()
+    save_export(model, out)
+    import transformers
+
+    metrics = {
+        "model": spec.short,
+        "hub_id": spec.hub_id,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "label": f"pretrained by this project on {tokens:,} tokens",
+        "steps": step,
+        "tokens_seen": tokens,
+        "seconds": round(elapsed_total, 2),
+        "tokens_per_second": tokens / max(elapsed_total, 1e-9),
+        "hardware": "; ".join(sorted({s["hardware"] for s in sessions})),
+        "precision": "bf16 autocast, fp32 master weights" if cuda else "fp32",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+        "config": {k: v for k, v in asdict(cfg).items() if k != "device"},
+        "sessions": sessions,
+        "software": {
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "python": platform.python_version(),
+        },
+        "data": dict(data or {}),
+        "random_init": random_init.to_dict(),
+        "final": final.to_dict(),
+        "history_columns": ["step", "tokens", "seconds", "train_loss", "val_perplexity", "val_acc"],
+        "history": history,
+    }
+    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+    (out / CARD_FILE).write_text(model_card(metrics), encoding="utf-8")
+    report(done=True, val=final)
+    return PretrainResult(out, step, tokens, elapsed_total, random_init, final, metrics)
+
+
+def load_data_note(sequences_file: str | Path) -> dict:
+    """``pretrain_data.json`` beside the sequences file (source, licence), or ``{}``."""
+    return _data_note(Path(sequences_file))
+
+
+def split_holdout(seqs: list[str], fraction: float, seed: int) -> tuple[list[str], list[str]]:
+    """Random (not homology-aware) hold-out, for when no validation file is given."""
+    idx = list(range(len(seqs)))
+    random.Random(seed).shuffle(idx)
+    n_val = max(1, int(len(seqs) * fraction))
+    return [seqs[i] for i in idx[n_val:]], [seqs[i] for i in idx[:n_val]]

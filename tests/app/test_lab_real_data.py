@@ -1,0 +1,74 @@
+"""The Lab with real tasks built (tiny makeblastdb database) and the project's checkpoint present:
+the Training tab offers the real task with its data card and the majority baseline, synthetic
+tasks stay and say so, the MLM tab scores random vs the project checkpoint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from lora_demo.esm import build_model
+from lora_demo.pretrain import save_export
+from lora_demo.realdata.build import build
+from tests.unit.metastudent_fixture import make_metastudent
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore"),
+    pytest.mark.skipif(
+        not all(shutil.which(t) for t in ("makeblastdb", "blastdbcmd", "mmseqs")),
+        reason="needs ncbi-blast+ and mmseqs2 (CI installs them)",
+    ),
+]
+LAB = "pages/lab.py"
+
+
+@pytest.fixture
+def real_data(tmp_path, monkeypatch):
+    src = make_metastudent(tmp_path / "metastudent")
+    build(tmp_path / "data", src, with_leakage=False)  # the app tests' LORA_LAB_DATA_DIR
+    ckpt = tmp_path / "project"
+    save_export(build_model("esm2_t6_8M", "mlm", seed=7), ckpt)
+    (ckpt / "pretrain_metrics.json").write_text(json.dumps({"tokens_seen": 12345}))
+    (ckpt / "MODEL_CARD.md").write_text("# test card <b>not html</b>\n")
+    monkeypatch.setattr("lora_demo.project_checkpoint.PROJECT_DIR", ckpt)
+    return tmp_path
+
+
+def test_real_task_with_data_card_and_majority_baseline(real_data, open_page) -> None:
+    at = open_page(LAB, lang="en")
+    radio = at.radio(key="lab_task")
+    assert radio.value == "localization"
+    labels = [radio.format_func(o) for o in radio.options]
+    assert "Subcellular localisation (real proteins, 6 classes)" in labels
+    assert "Net charge (synthetic, per sequence)" in labels
+    card_tables = [d.value for d in at.dataframe]
+    assert any(
+        "GPL-2+" in " ".join(map(str, t.iloc[:, 1])) for t in card_tables if len(t.columns) == 2
+    )
+    assert any("nucleus" in list(t.iloc[:, 0]) for t in card_tables)
+    at.select_slider(key="lab_steps").set_value(5)
+    at.select_slider(key="lab_batch").set_value(4)
+    at.run()
+    at.button(key="lab_train_go").click().run(timeout=300)
+    assert not at.exception
+    assert any("Training finished" in s.value for s in at.success)
+    assert any("Majority-class baseline" in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if d.value.columns[0] == "Run")
+    assert len(table) == 3  # LoRA, full, head
+
+
+def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) -> None:
+    at = open_page(LAB, lang="en")
+    weights = at.radio(key="lab_weights")
+    assert "project" in weights.options
+    assert "pretrained by this project on 12,345 tokens" in weights.format_func("project")
+    weights.set_value("project").run()
+    assert not at.exception and not at.error
+    at.button(key="lab_mlm_go").click().run(timeout=240)
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if d.value.columns[0] == "Weights")
+    assert len(table) == 2
+    assert "random" in table.iloc[0, 0] and "project" in table.iloc[1, 0]
+    assert all(1 < p < 100 for p in table["Perplexity"])
