@@ -2,7 +2,8 @@
 
 Refused files (schema, YAML, claim syntax, unknown concept ids, local ids clashing with the core lexicon) come
 first, then claim-authoring issues per key point (see studykit/claims_check.py). A prefix such as `001` limits the
-claim report to matching files.
+claim report to matching files. Every question and follow-up must also have an interview answer within
+the spoken-minute limits (studykit/interview.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from studykit.bank import LEXICON_FILE, load_bank, load_file
 from studykit.bank_yaml import compose, node_line
 from studykit.claims_check import claim_issues
+from studykit.interview import interview_problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,9 +43,14 @@ def main(argv: list[str] | None = None) -> int:
         totals.update(kinds)
         summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no issues"
         print(f"== {path.name}: {with_claims}/{points} key points have claims; {summary}")
+        for question in bank_file.questions:
+            for where, message in interview_problems(question):
+                totals["interview"] += 1
+                print(f"{'INTERVIEW':10} {path.name} {question.id} {where}: {message}")
     print(
         f"{len(bank.files)} file(s), {len(bank.questions)} question(s), {len(bank.problems)} problem(s), "
-        f"{sum(totals.values())} claim issue(s)"
+        f"{sum(totals.values()) - totals['interview']} claim issue(s), "
+        f"{totals['interview']} interview-answer issue(s)"
     )
     return 1 if bank.problems or totals else 0
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from studykit.bank import Bank, solution_source
-from studykit.schema import Correction, Question
+from studykit.interview import interview_text
+from studykit.schema import Correction, Question, Text
 from studykit.tags import tag_label
 from studykit.ui import current_lang, t
 
@@ -66,9 +67,19 @@ def render_correction(correction: Correction, lang: str) -> None:
         st.caption(f"{t('browse.evidence')}: " + "; ".join(correction.evidence))
 
 
+def render_interview(interview: Text | None, lang: str) -> None:
+    """The one-minute interview answer (bank Markdown), boxed and labelled, shown before the full answer."""
+    if interview is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{t('browse.interview')}**")
+        st.markdown(interview.get(lang))
+
+
 def render_answer(bank: Bank, question: Question) -> None:
-    """The full answer key: model answer, key points, corrections, solution code."""
+    """The answer key: interview answer, model answer, key points, corrections, solution code."""
     lang = current_lang()
+    render_interview(interview_text(question, None), lang)
     st.markdown(f"#### {t('browse.answer')}")
     st.markdown(question.answer.full.get(lang))
     st.markdown(f"#### {t('browse.key_points')}")
@@ -92,6 +103,7 @@ def render_follow_ups(question: Question) -> None:
     st.markdown(f"#### {t('browse.follow_ups', n=len(question.follow_ups))}")
     for number, follow_up in enumerate(question.follow_ups, start=1):
         with st.expander(f"{number}. {follow_up.question.get(lang)}"):
+            render_interview(follow_up.interview, lang)
             st.markdown(follow_up.answer.get(lang))
 
 

@@ -9,7 +9,8 @@ from fsrs import Card, Scheduler
 
 from studykit.cards import card_parts
 from studykit.grading import GradeResult, grade_answer
-from studykit.question_view import render_premise
+from studykit.interview import interview_text
+from studykit.question_view import render_interview, render_premise
 from studykit.quiz_ui.card_context import CardContext
 from studykit.quiz_ui.card_grading import feedback, rating_buttons
 from studykit.schema import KeyPoint, Question
@@ -80,6 +81,7 @@ def study_card(
     if typed.strip():
         st.caption(t("quiz.your_answer"))
         st.text(typed)
+    render_interview(interview_text(question, ctx.follow_up), lang)
     result: GradeResult | None = st.session_state.get(ctx.state_key("grade"))
     feedback(result, key_points, lang)
     st.markdown(f"**{t('quiz.full_answer')}**")
