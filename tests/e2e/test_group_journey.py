@@ -128,6 +128,9 @@ def test_presenter_and_five_learners(browser: object, servers: tuple[str, str]) 
     host_url, learner_url = servers
     contexts = []
     try:
+        # Open each server's router first: a fresh server's very first deep link runs legacy pages.
+        ctx, warm = _open(browser, f"{learner_url}/?lang=en")
+        ctx.close()
         ctx, host = _open(browser, f"{host_url}/?lang=en")
         contexts.append(ctx)
         host.goto(f"{host_url}/group?lang=en")
