@@ -24,6 +24,7 @@ from studykit.group_ui.common import (
     refresh_s,
     show_room_error,
 )
+from studykit.group_ui.tally_chart import tally_chart
 from studykit.question_view import document_title, render_answer, render_lab_link
 from studykit.quiz_ui.session import store_unavailable
 from studykit.rooms import RoomError, RoomState
@@ -173,16 +174,20 @@ def _start_over() -> None:
 
 def _header(room: RoomState) -> None:
     link = join_link(room.code)
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    with left:
-        with st.container(key="group_code"):
-            st.metric(t("group.code"), room.code)  # from the code alphabet: letters and digits only
+    if is_projector():  # one row: code, link, QR: the question and tallies fit under it at 720 px
+        code_col, link_col, qr_col = st.columns([2, 3, 1], vertical_alignment="center")
+    else:
+        code_col, qr_col = st.columns([3, 1], vertical_alignment="center")
+        link_col = code_col
+    with code_col, st.container(key="group_code"):
+        st.metric(t("group.code"), room.code)  # from the code alphabet: letters and digits only
+    with link_col:
         st.caption(t("group.join_at"))
         st.text(link)
         if not is_projector():
             st.caption(t("group.bookmark"))
-    with right:
-        st.image(qr_png(link), caption=t("group.scan"), width=220)
+    with qr_col:
+        st.image(qr_png(link), caption=t("group.scan"), width=130 if is_projector() else 220)
 
 
 def _controls(room: RoomState, token: str) -> None:
@@ -280,8 +285,12 @@ def _live_panel(code: str, token: str, n_points: int) -> None:
             }
             for p in view.points
         ]
-        with st.container(key="group_tallies"):
-            st.table(pd.DataFrame(rows).set_index(t("group.key_point")))
+        if is_projector():
+            labels = [question.answer.key_points[p.index].text.get(lang) for p in view.points]
+            tally_chart(view.points, labels)
+        else:
+            with st.container(key="group_tallies"):
+                st.table(pd.DataFrame(rows).set_index(t("group.key_point")))
     if view.top_misconception:
         name, count = view.top_misconception
         st.markdown(f"**{t('group.top_misconception', n=count)}**")
