@@ -219,3 +219,48 @@ def test_projector_view_has_no_sidebar(open_page: Opener) -> None:
     host.toggle(key="group_projector").set_value(True).run()
     assert host.query_params.get("view") == ["projector"]
     assert len(host.sidebar.children) == 0
+
+
+def test_answers_kept_in_the_learners_progress(open_page: Opener) -> None:
+    host = presenter(open_page)
+    at = open_page("pages/group.py", lang="en", query={"room": code_of(host)})
+    at.text_input(key="group_join_name").input("Ann")
+    at.checkbox(key="group_keep").check()
+    at.button(key="group_join").click().run()
+    host.button(key="group_open_next").click().run()
+    at.run()
+    at.text_area(key="group_answer").input("B starts at zero so the update is zero at first")
+    at.button(key="group_submit").click().run()
+    store = open_store(database_url())
+    try:
+        profile = store.get_profile("default")
+        assert profile is not None
+        logged = store.reviews(profile.id)
+        assert len(logged) == 1 and logged[0].coverage is not None
+        host.button(key="group_reveal").click().run()
+        at.run()
+        at.button(key="group_send").click().run()
+        assert any(en("group.sent_quiz") in s.value for s in at.success)
+        assert at.button(key="group_send").disabled  # sent once per question
+        ratings = [r.rating for r in store.reviews(profile.id)]
+        assert ratings[-1] == 1 and len(ratings) == 2  # "Again": due now in the daily review
+    finally:
+        store.dispose()
+
+
+def test_learner_without_profile_leaves_progress_alone(open_page: Opener) -> None:
+    host = presenter(open_page)
+    ann = learner(open_page, code_of(host), "Ann")
+    host.button(key="group_open_next").click().run()
+    ann.run()
+    ann.text_area(key="group_answer").input("an answer")
+    ann.button(key="group_submit").click().run()
+    host.button(key="group_reveal").click().run()
+    ann.run()
+    assert not [b for b in ann.button if b.key == "group_send"]
+    store = open_store(database_url())
+    try:
+        profile = store.get_profile("default")
+        assert profile is None or store.reviews(profile.id) == []
+    finally:
+        store.dispose()
