@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from studykit.i18n import translate
@@ -264,3 +265,9 @@ def test_learner_without_profile_leaves_progress_alone(open_page: Opener) -> Non
         assert profile is None or store.reviews(profile.id) == []
     finally:
         store.dispose()
+
+
+def test_join_link_uses_the_public_url(open_page: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LORA_LAB_PUBLIC_URL", "https://lab.example.org/")
+    host = presenter(open_page)
+    assert f"https://lab.example.org/group?room={code_of(host)}" in [x.value for x in host.text]
