@@ -129,7 +129,7 @@ def test_presenter_and_five_learners(browser: object, servers: tuple[str, str]) 
     contexts = []
     try:
         # Open each server's router first: a fresh server's very first deep link runs legacy pages.
-        ctx, warm = _open(browser, f"{learner_url}/?lang=en")
+        ctx, _ = _open(browser, f"{learner_url}/?lang=en")
         ctx.close()
         ctx, host = _open(browser, f"{host_url}/?lang=en")
         contexts.append(ctx)
