@@ -1,18 +1,14 @@
-"""Progress export/import (versioned JSON) and the bank as an Anki-importable CSV."""
+"""Progress export/import (versioned JSON); the Anki exports are in `studykit.anki_export`."""
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from studykit.schema import ID_PATTERN, Question
+from studykit.schema import ID_PATTERN
 from studykit.store import MODES, NewReview, ProgressStore, Review
 
 FORMAT = "lora-interview-lab-progress"
@@ -141,30 +137,6 @@ def import_progress(store: ProgressStore, profile_id: int, raw: bytes | str) -> 
     ]
     assert all(r.mode in MODES for r in reviews)
     return store.import_reviews(profile_id, reviews)
-
-
-def anki_csv(
-    questions: Sequence[Question], lang: str = "zh", deck: str = "LoRA Interview Lab"
-) -> str:
-    """The bank as an Anki text import: GUID = question id, HTML fields, tags column."""
-    out = io.StringIO()
-    out.write("#separator:Comma\n#html:true\n")
-    out.write(f"#deck:{deck}\n#notetype:Basic\n")
-    out.write("#columns:GUID,Front,Back,Tags\n#guid column:1\n#tags column:4\n")
-    writer = csv.writer(out, lineterminator="\n")
-    for q in questions:
-        back = _html(q.answer.full.get(lang))
-        points = "".join(f"<li>{html.escape(p.text.get(lang))}</li>" for p in q.answer.key_points)
-        back += f"<hr><ul>{points}</ul>"
-        for n, follow in enumerate(q.follow_ups, 1):
-            back += f"<hr><b>{n}. {html.escape(follow.question.get(lang))}</b><br>{_html(follow.answer.get(lang))}"
-        tags = " ".join([*q.tags, f"difficulty::{q.difficulty}", f"kind::{q.kind}"])
-        writer.writerow([q.id, _html(q.question.get(lang)), back, tags])
-    return out.getvalue()
-
-
-def _html(text: str) -> str:
-    return html.escape(text.strip()).replace("\n", "<br>")
 
 
 def export_filename(profile_name: str, now: datetime, suffix: str) -> str:
