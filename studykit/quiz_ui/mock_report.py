@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from studykit.bank_markdown import plain_text
 from studykit.cards import card_parts
 from studykit.mock import MockAnswer, format_mmss, mock_report
+from studykit.question_view import render_bank_markdown, render_key_points
 from studykit.quiz_ui.session import StudySession
 from studykit.tags import tag_label
 from studykit.ui import t
@@ -19,7 +21,7 @@ def _reset_mock() -> None:
 def _answer_row(answer: MockAnswer, session: StudySession) -> dict[str, object]:
     prompt = card_parts(session.by_id[answer.question_id], answer.follow_up, session.lang)[0]
     return {
-        t("quiz.mock.col_question"): prompt[:60],
+        t("quiz.mock.col_question"): plain_text(prompt)[:60],
         t("quiz.mock.col_kind"): t("quiz.mock.main")
         if answer.follow_up is None
         else t("quiz.mock.followup", n=answer.follow_up),
@@ -29,6 +31,28 @@ def _answer_row(answer: MockAnswer, session: StudySession) -> dict[str, object]:
         if answer.coverage is None
         else round(answer.coverage * 100),
     }
+
+
+def _answer_details(answers: list[MockAnswer], session: StudySession) -> None:
+    """Per step: what the learner typed, the key points missed and the reference answer."""
+    st.markdown(f"**{t('quiz.mock.details')}**")
+    for number, answer in enumerate(answers, start=1):
+        question = session.by_id.get(answer.question_id)
+        if question is None:
+            continue
+        prompt, full, key_points = card_parts(question, answer.follow_up, session.lang)
+        with st.expander(f"{number}. {plain_text(prompt)[:80]}", key=f"mock_detail_{number}"):
+            st.caption(t("quiz.your_answer"))
+            if answer.typed.strip():
+                st.text(answer.typed)  # the learner's words: text, never Markdown
+            else:
+                st.caption(t("quiz.mock.no_answer"))
+            missed = [key_points[i] for i in answer.missed if i < len(key_points)]
+            if missed:
+                st.markdown(f"**{t('quiz.mock.missed_points', n=len(missed))}**")
+                render_key_points(missed, session.lang)
+            st.markdown(f"**{t('quiz.mock.reference')}**")
+            render_bank_markdown(full)
 
 
 def mock_report_view(state: dict, session: StudySession) -> None:
@@ -50,6 +74,7 @@ def mock_report_view(state: dict, session: StudySession) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="mock_table")
     else:
         st.caption(t("quiz.mock.no_answers"))
+    _answer_details(answers, session)
     if report.weakest_topics:
         st.markdown(f"**{t('quiz.mock.weakest')}**")
         for topic in report.weakest_topics[:3]:
