@@ -30,6 +30,7 @@ from studykit.ui import (
     show_bank_problems,
     t,
 )
+from studykit.widget_texts import multiselect_texts
 
 ensure_router()
 bank, lang = get_bank(), current_lang()
@@ -52,12 +53,14 @@ with left:
             docs,
             key="browse_docs",
             format_func=lambda d: document_title(bank, d, lang),
+            **multiselect_texts(),
         )
         st.multiselect(
             t("browse.tags"),
             list(TAGS),
             key="browse_tags",
             format_func=lambda g: tag_label(g, lang),
+            **multiselect_texts(),
         )
         st.pills(
             t("browse.difficulty"),

@@ -17,7 +17,15 @@ MAX_IMPORT_BYTES = 2_000_000
 
 
 class ImportRefused(ValueError):
-    """The file was not imported; the message says why. Nothing was changed."""
+    """The file was not imported; the message says why. Nothing was changed.
+
+    `code` and `values` let the UI say it in the learner's language (stats.import_reason.<code>).
+    """
+
+    def __init__(self, message: str, code: str = "invalid", **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class _Strict(BaseModel):
@@ -94,25 +102,40 @@ def parse_progress(raw: bytes | str) -> ProgressFile:
     """Validate an export; raise `ImportRefused` with a readable reason."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_IMPORT_BYTES:
-            raise ImportRefused(f"file too large ({len(raw)} bytes, limit {MAX_IMPORT_BYTES})")
+            raise ImportRefused(
+                f"file too large ({len(raw)} bytes, limit {MAX_IMPORT_BYTES})",
+                "too_large",
+                size=len(raw),
+                limit=MAX_IMPORT_BYTES,
+            )
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ImportRefused(f"not UTF-8 text: {exc.reason}") from exc
+            raise ImportRefused(f"not UTF-8 text: {exc.reason}", "not_utf8") from exc
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+            "not_json",
+            line=exc.lineno,
+            column=exc.colno,
         ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRefused(f'not a progress export (expected "format": "{FORMAT}")')
+        raise ImportRefused(
+            f'not a progress export (expected "format": "{FORMAT}")', "not_export", format=FORMAT
+        )
     try:
         return ProgressFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ImportRefused(f"{where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+        raise ImportRefused(
+            f"{where}: {first['msg']} ({exc.error_count()} problem(s))",
+            "invalid",
+            where=where or "-",
+            count=exc.error_count(),
+        ) from exc
 
 
 def import_progress(store: ProgressStore, profile_id: int, raw: bytes | str) -> int:

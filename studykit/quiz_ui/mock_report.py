@@ -27,9 +27,9 @@ def _answer_row(answer: MockAnswer, session: StudySession) -> dict[str, object]:
         else t("quiz.mock.followup", n=answer.follow_up),
         t("quiz.mock.col_time"): format_mmss(answer.seconds),
         t("quiz.mock.col_points"): f"{answer.covered} / {answer.total}",
-        t("quiz.mock.col_coverage"): None
+        t("quiz.mock.col_coverage"): t("common.none")
         if answer.coverage is None
-        else round(answer.coverage * 100),
+        else f"{answer.coverage:.0%}",
     }
 
 

@@ -78,7 +78,8 @@ def _import(session: StudySession) -> None:
         try:
             added = import_progress(session.store, session.profile_id, upload.getvalue())
         except ImportRefused as exc:
-            st.error(t("stats.import_refused", reason=str(exc)), icon=":material/block:")
+            reason = t(f"stats.import_reason.{exc.code}", **exc.values)
+            st.error(t("stats.import_refused", reason=reason), icon=":material/block:")
         else:
             st.session_state["stats_import_msg"] = t("stats.import_done", n=added)
             st.rerun()  # recompute every chart from the grown log
