@@ -7,6 +7,7 @@ import time
 import streamlit as st
 from fsrs import Card, Scheduler
 
+from studykit.bank_markdown import key_point_markdown
 from studykit.grading import GradeResult
 from studykit.quiz_ui.card_context import CardContext
 from studykit.quiz_ui.session import now_utc
@@ -71,11 +72,11 @@ def feedback(result: GradeResult | None, key_points: list[KeyPoint], lang: str) 
     st.markdown(f"**{t('quiz.key_points')}**")
     if result is None or not result.answered:
         for point in key_points:
-            st.markdown(f"- {point.text.get(lang)}")
+            st.markdown(f"- {key_point_markdown(point.text.get(lang))}")
         return
     st.metric(t("quiz.coverage"), f"{result.coverage:.0%}")
     for p in result.points:
-        text = key_points[p.index].text.get(lang)
+        text = key_point_markdown(key_points[p.index].text.get(lang))  # bank text only
         if p.covered:
             st.markdown(
                 f":green[:material/check_circle:] {text}  \n:gray[{t('quiz.evidence', evidence=p.evidence)}]"

@@ -90,3 +90,26 @@ def test_progress_page_offers_the_anki_deck(lang: str) -> None:
     labels = [e.proto.label for e in at.get("download_button")]
     assert any(".apkg" in label for label in labels), labels
     assert keys  # the page drew its download buttons
+
+
+def test_browse_shows_answer_code_as_wrapped_code_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from studykit.bank import load_bank
+    from studykit.bank_markdown import split_code_blocks
+
+    bank = load_bank()
+    with_code = [q for q in bank.questions if "```" in q.answer.full.zh]
+    if not with_code:
+        pytest.skip("no answer with a code block in the bank")
+    question = with_code[0]
+    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "zh"
+    at.query_params["q"] = question.id
+    at.query_params["reveal"] = "1"
+    at.run()
+    at.switch_page("pages/browse.py").run()
+    assert not at.exception
+    blocks = [s.text for s in split_code_blocks(question.answer.full.zh) if s.is_code]
+    shown = [c for c in at.code if c.value in blocks]
+    assert len(shown) == len(blocks)
+    assert all(c.proto.wrap_lines for c in shown)  # long lines wrap instead of being clipped
