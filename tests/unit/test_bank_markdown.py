@@ -15,7 +15,9 @@ def test_bare_notation_becomes_maths_but_code_and_names_stay() -> None:
 
 
 def test_code_blocks_are_split_out_with_their_indentation() -> None:
-    text = "Intro **bold**\n\n  ```python\n  def f():\n      return 1\n  ```\nAfter\n\n~~~\nraw\n~~~"
+    text = (
+        "Intro **bold**\n\n  ```python\n  def f():\n      return 1\n  ```\nAfter\n\n~~~\nraw\n~~~"
+    )
     assert split_code_blocks(text) == [
         Segment("Intro **bold**"),
         Segment("def f():\n    return 1", "python"),
