@@ -49,7 +49,7 @@ def _exports(session: StudySession, now: datetime) -> None:
     )
     st.download_button(
         t("stats.export_anki"),
-        anki_csv(session.bank.questions, lang, session.titles),
+        _csv_cached(id(session.bank), lang, session.bank, session.titles),
         file_name=f"lora-interview-lab-{lang}.csv",
         mime="text/csv",
         key="stats_anki",
@@ -63,6 +63,11 @@ def _exports(session: StudySession, now: datetime) -> None:
 def _apkg_cached(bank_id: int, lang: str, _bank: Bank, _titles: dict[str, str]) -> bytes:
     """The deck is rebuilt only for another bank object (the bank is loaded once per process)."""
     return anki_package(_bank.questions, lang, _titles)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _csv_cached(bank_id: int, lang: str, _bank: Bank, _titles: dict[str, str]) -> str:
+    return anki_csv(_bank.questions, lang, _titles)
 
 
 def _import(session: StudySession) -> None:
