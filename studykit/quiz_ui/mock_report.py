@@ -49,9 +49,9 @@ def _step_details(
         if answer.follow_up is None
         else t("quiz.feedback.step_follow_up", n=answer.follow_up)
     )
-    icon = ":material/report:" if result and result.contradicted else ":material/checklist:"
+    flag = " · ⚠" if result and result.contradicted else ""
     with st.expander(
-        f"{number}. {plain_text(prompt)[:60]} · {step}", icon=icon, key=f"mock_detail_{number}"
+        f"{number}. {plain_text(prompt)[:60]} · {step}{flag}", key=f"mock_detail_{number}"
     ):
         st.caption(t("quiz.your_answer"))
         if answer.typed.strip():

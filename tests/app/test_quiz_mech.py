@@ -56,9 +56,8 @@ def test_mock_report_shows_reference_answer_and_missed_points() -> None:
     markdown = "\n".join(m.value for m in at.markdown)
     assert "Reference answer" in markdown
     assert question.answer.full.en.strip() in markdown
-    assert "Key points missed" in markdown
     for point in question.answer.key_points:  # a nonsense answer misses every point
-        assert f"- {key_point_markdown(point.text.en)}" in markdown
+        assert f"**Missed** · {key_point_markdown(point.text.en)}" in markdown
 
 
 def _grade(mode: str, minutes: int) -> None:
