@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from studykit.group_ui.common import is_projector
 from studykit.heap import settle_heap
 from studykit.quiz_ui import profile_picker
 from studykit.ui import init_language, language_switch, t
@@ -17,12 +18,14 @@ pages = [
     st.Page("pages/quiz.py", title=t("common.nav.quiz"), icon=":material/school:"),
     st.Page("pages/stats.py", title=t("common.nav.stats"), icon=":material/insights:"),
     st.Page("pages/lab.py", title=t("common.nav.lab"), icon=":material/science:"),
+    st.Page("pages/group.py", title=t("group.nav"), icon=":material/groups:"),
 ]
 page = st.navigation(pages, position="top")
 
-with st.sidebar:
-    st.markdown(f"### {t('common.app_title')}")
-    language_switch()
-    profile_picker()  # the learner profile + progress-store health
+if not is_projector():  # the Group page's projector layout: no sidebar, room for large type
+    with st.sidebar:
+        st.markdown(f"### {t('common.app_title')}")
+        language_switch()
+        profile_picker()  # the learner profile + progress-store health
 
 page.run()

@@ -40,6 +40,7 @@ class ModuleRow:
 class Pitfall:
     code: str
     message: str
+    details: tuple[tuple[str, str], ...] = ()  # (name, value) parts, for translated messages
 
 
 @dataclass
@@ -226,6 +227,7 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
                 "dense_hits_head",
                 f"'dense' also matched the head: {', '.join(heads)} got LoRA "
                 "instead of being trained fully.",
+                (("heads", ", ".join(heads)),),
             )
         )
     for entry, names in matched.items():
@@ -240,6 +242,7 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
                     "output_dense_two_per_block",
                     f"{entry!r} matched two layers per block: "
                     "attention.output.dense and the FFN output.dense.",
+                    (("entry", repr(entry)),),
                 )
             )
             break

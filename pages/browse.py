@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from studykit.browse_rows import row_label, row_statuses
 from studykit.browse_state import (
     apply_query_param,
     current_filters,
+    keep_filters,
     remember_selection,
+    restore_filters,
     result_list_key,
     revealed,
     selected_id,
@@ -28,11 +31,13 @@ from studykit.ui import (
     show_bank_problems,
     t,
 )
+from studykit.widget_texts import multiselect_texts
 
 ensure_router()
 bank, lang = get_bank(), current_lang()
 show_bank_problems(bank)
 by_id = bank.by_id()
+restore_filters()
 if missing := apply_query_param(by_id):
     st.info(t("browse.not_found", qid=missing))
 
@@ -49,12 +54,14 @@ with left:
             docs,
             key="browse_docs",
             format_func=lambda d: document_title(bank, d, lang),
+            **multiselect_texts(),
         )
         st.multiselect(
             t("browse.tags"),
             list(TAGS),
             key="browse_tags",
             format_func=lambda g: tag_label(g, lang),
+            **multiselect_texts(),
         )
         st.pills(
             t("browse.difficulty"),
@@ -71,12 +78,14 @@ with left:
             format_func=lambda k: t(f"meta.kind.{k}"),
         )
         st.toggle(t("browse.corrected_only"), key="browse_corrected")
+    keep_filters()
     results = find(get_search_index(), query, current_filters())
     st.caption(t("browse.results", n=len(results)))
     if not results:
         st.info(t("browse.no_results"))
         st.stop()
     ids = [q.id for q in results]
+    statuses = row_statuses(bank)
     with st.container(height=560):
         picked = st.radio(
             t("browse.pick"),
@@ -84,7 +93,7 @@ with left:
             index=ids.index(selected_id(ids)),
             key=result_list_key(ids, lang),
             label_visibility="collapsed",
-            format_func=lambda qid: by_id[qid].question.get(lang),
+            format_func=lambda qid: row_label(by_id[qid], statuses.get(qid), lang),
         )
     remember_selection(picked)
 

@@ -34,5 +34,5 @@ for section in bank_file.notes:
                     "pages/browse.py",
                     label=t("notes.see_answer"),
                     icon=":material/arrow_forward:",
-                    query_params={"q": mark.question},
+                    query_params={"q": mark.question, "reveal": "1"},
                 )

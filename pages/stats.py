@@ -10,7 +10,7 @@ import streamlit as st
 
 from studykit.quiz_ui.progress import load_progress, unknown_ids_notice
 from studykit.quiz_ui.session import database_guard, local_tz, now_utc, open_session
-from studykit.stats import leeches, reviews_per_day
+from studykit.stats import leeches, reviews_on, reviews_per_day
 from studykit.stats_ui.charts import activity_heatmap, due_forecast_chart, mastery_charts
 from studykit.stats_ui.data_panel import data_panel
 from studykit.stats_ui.overview import overview
@@ -34,7 +34,8 @@ with database_guard():  # the database may go away between two queries of this r
     per_day = reviews_per_day(reviews, tz)
     leech_list = leeches(r for r in reviews if r.question_id in session.by_id)
 
-    overview(len(reviews), per_day, today, progress.replay, len(leech_list))
+    today_reviews = reviews_on(reviews, today, tz)  # mode "review" only, as in the quiz
+    overview(len(reviews), per_day, today, progress.replay, len(leech_list), today_reviews)
     activity_heatmap(per_day, today)
     due_forecast_chart(progress.replay, now, tz, today)
     mastery_charts(session, progress.replay, progress.scheduler, now)

@@ -43,8 +43,32 @@ def apply_query_param(by_id: dict[str, Question]) -> str | None:
         return wanted
     for key in _FILTER_KEYS:
         st.session_state.pop(key, None)
+    st.session_state.pop(_KEPT, None)
     st.session_state["browse_selected"] = wanted
+    if st.query_params.get("reveal") == "1":  # a link from a note's ⚠ marker opens the answer
+        revealed().add(wanted)
     return None
+
+
+_KEPT = "browse_kept_filters"
+
+
+def restore_filters() -> None:
+    """Put back the search and filters of this session's last Browse visit.
+
+    Streamlit drops a widget's state when a run does not draw it (another page, or Back in the
+    browser), so the values are mirrored in a plain key and restored before the widgets are drawn.
+    """
+    for key, value in (st.session_state.get(_KEPT) or {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def keep_filters() -> None:
+    """Mirror the search and filters (call after the filter widgets are drawn)."""
+    st.session_state[_KEPT] = {
+        key: st.session_state[key] for key in _FILTER_KEYS if key in st.session_state
+    }
 
 
 def selected_id(ids: list[str]) -> str:

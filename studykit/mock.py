@@ -53,6 +53,8 @@ class MockAnswer:
     covered: int
     total: int
     coverage: float | None  # None when the step has no key points to grade against
+    missed: tuple[int, ...] = ()  # indices of the key points not covered, for the report
+    typed: str = ""  # the learner's answer as typed (shown as text, never Markdown)
 
 
 def score_mock_answer(
@@ -71,6 +73,8 @@ def score_mock_answer(
         len(result.covered) if result else 0,
         len(key_points),
         result.coverage if result else None,
+        tuple(p.index for p in result.not_covered) if result else (),
+        typed,
     )
     return answer, result
 

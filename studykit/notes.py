@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote as quote_url
 
 from studykit.schema import NoteMark, NoteSection
 
@@ -15,11 +16,20 @@ class MarkedNote:
     marks: list[tuple[int, NoteMark]]  # (number shown in the body, mark)
 
 
-def _highlight(quote: str, number: int) -> str:
+def answer_link(question_id: str) -> str:
+    """The Browse URL that opens `question_id` with its answer shown."""
+    return f"browse?q={quote_url(question_id)}&reveal=1"  # relative: works under a base URL path
+
+
+def _marker(number: int, question_id: str) -> str:
+    return f"[**⚠️{number}**]({answer_link(question_id)})"
+
+
+def _highlight(quote: str, number: int, question_id: str) -> str:
     # Streamlit's :red-background[...] only works on plain inline text; otherwise just append the marker.
     if any(ch in quote for ch in _UNSAFE_FOR_HIGHLIGHT):
-        return f"{quote} **⚠️{number}**"
-    return f":red-background[{quote}] **⚠️{number}**"
+        return f"{quote} {_marker(number, question_id)}"
+    return f":red-background[{quote}] {_marker(number, question_id)}"
 
 
 def mark_note(section: NoteSection, lang: str) -> MarkedNote:
@@ -30,5 +40,5 @@ def mark_note(section: NoteSection, lang: str) -> MarkedNote:
     for number, mark in numbered:
         quote = mark.quote_en if english else mark.quote
         if quote and quote in body:
-            body = body.replace(quote, _highlight(quote, number), 1)
+            body = body.replace(quote, _highlight(quote, number, mark.question), 1)
     return MarkedNote(body=body, marks=numbered)

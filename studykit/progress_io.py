@@ -1,18 +1,14 @@
-"""Progress export/import (versioned JSON) and the bank as an Anki-importable CSV."""
+"""Progress export/import (versioned JSON); the Anki exports are in `studykit.anki_export`."""
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from studykit.schema import ID_PATTERN, Question
+from studykit.schema import ID_PATTERN
 from studykit.store import MODES, NewReview, ProgressStore, Review
 
 FORMAT = "lora-interview-lab-progress"
@@ -21,7 +17,15 @@ MAX_IMPORT_BYTES = 2_000_000
 
 
 class ImportRefused(ValueError):
-    """The file was not imported; the message says why. Nothing was changed."""
+    """The file was not imported; the message says why. Nothing was changed.
+
+    `code` and `values` let the UI say it in the learner's language (stats.import_reason.<code>).
+    """
+
+    def __init__(self, message: str, code: str = "invalid", **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class _Strict(BaseModel):
@@ -98,25 +102,40 @@ def parse_progress(raw: bytes | str) -> ProgressFile:
     """Validate an export; raise `ImportRefused` with a readable reason."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_IMPORT_BYTES:
-            raise ImportRefused(f"file too large ({len(raw)} bytes, limit {MAX_IMPORT_BYTES})")
+            raise ImportRefused(
+                f"file too large ({len(raw)} bytes, limit {MAX_IMPORT_BYTES})",
+                "too_large",
+                size=len(raw),
+                limit=MAX_IMPORT_BYTES,
+            )
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ImportRefused(f"not UTF-8 text: {exc.reason}") from exc
+            raise ImportRefused(f"not UTF-8 text: {exc.reason}", "not_utf8") from exc
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+            "not_json",
+            line=exc.lineno,
+            column=exc.colno,
         ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRefused(f'not a progress export (expected "format": "{FORMAT}")')
+        raise ImportRefused(
+            f'not a progress export (expected "format": "{FORMAT}")', "not_export", format=FORMAT
+        )
     try:
         return ProgressFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ImportRefused(f"{where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+        raise ImportRefused(
+            f"{where}: {first['msg']} ({exc.error_count()} problem(s))",
+            "invalid",
+            where=where or "-",
+            count=exc.error_count(),
+        ) from exc
 
 
 def import_progress(store: ProgressStore, profile_id: int, raw: bytes | str) -> int:
@@ -141,30 +160,6 @@ def import_progress(store: ProgressStore, profile_id: int, raw: bytes | str) -> 
     ]
     assert all(r.mode in MODES for r in reviews)
     return store.import_reviews(profile_id, reviews)
-
-
-def anki_csv(
-    questions: Sequence[Question], lang: str = "zh", deck: str = "LoRA Interview Lab"
-) -> str:
-    """The bank as an Anki text import: GUID = question id, HTML fields, tags column."""
-    out = io.StringIO()
-    out.write("#separator:Comma\n#html:true\n")
-    out.write(f"#deck:{deck}\n#notetype:Basic\n")
-    out.write("#columns:GUID,Front,Back,Tags\n#guid column:1\n#tags column:4\n")
-    writer = csv.writer(out, lineterminator="\n")
-    for q in questions:
-        back = _html(q.answer.full.get(lang))
-        points = "".join(f"<li>{html.escape(p.text.get(lang))}</li>" for p in q.answer.key_points)
-        back += f"<hr><ul>{points}</ul>"
-        for n, follow in enumerate(q.follow_ups, 1):
-            back += f"<hr><b>{n}. {html.escape(follow.question.get(lang))}</b><br>{_html(follow.answer.get(lang))}"
-        tags = " ".join([*q.tags, f"difficulty::{q.difficulty}", f"kind::{q.kind}"])
-        writer.writerow([q.id, _html(q.question.get(lang)), back, tags])
-    return out.getvalue()
-
-
-def _html(text: str) -> str:
-    return html.escape(text.strip()).replace("\n", "<br>")
 
 
 def export_filename(profile_name: str, now: datetime, suffix: str) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from studykit.bank import Bank, solution_source
+from studykit.bank_markdown import key_point_markdown, split_code_blocks
 from studykit.interview import interview_text
-from studykit.schema import Correction, Question, Text
+from studykit.schema import Correction, KeyPoint, Question, Text
 from studykit.tags import tag_label
 from studykit.ui import current_lang, t
 
@@ -73,7 +74,22 @@ def render_interview(interview: Text | None, lang: str) -> None:
         return
     with st.container(border=True):
         st.markdown(f"**{t('browse.interview')}**")
-        st.markdown(interview.get(lang))
+        render_bank_markdown(interview.get(lang))
+
+
+def render_bank_markdown(text: str) -> None:
+    """Bank Markdown (never user text): prose as Markdown with maths, each fenced code block as
+    st.code with wrapped lines, so no line is clipped in a narrow column."""
+    for segment in split_code_blocks(text):
+        if segment.is_code:
+            st.code(segment.text, language=segment.code_language or None, wrap_lines=True)
+        else:
+            st.markdown(segment.text)
+
+
+def render_key_points(question_points: list[KeyPoint], lang: str) -> None:
+    """Key points as a Markdown list, bare notation such as R^{d×r} shown as maths."""
+    st.markdown("\n".join(f"- {key_point_markdown(kp.text.get(lang))}" for kp in question_points))
 
 
 def render_answer(bank: Bank, question: Question) -> None:
@@ -81,9 +97,9 @@ def render_answer(bank: Bank, question: Question) -> None:
     lang = current_lang()
     render_interview(interview_text(question, None), lang)
     st.markdown(f"#### {t('browse.answer')}")
-    st.markdown(question.answer.full.get(lang))
+    render_bank_markdown(question.answer.full.get(lang))
     st.markdown(f"#### {t('browse.key_points')}")
-    st.markdown("\n".join(f"- {kp.text.get(lang)}" for kp in question.answer.key_points))
+    render_key_points(question.answer.key_points, lang)
     if question.answer.corrections:
         st.markdown(f"#### {t('browse.corrections', n=len(question.answer.corrections))}")
         for correction in question.answer.corrections:
@@ -104,7 +120,7 @@ def render_follow_ups(question: Question) -> None:
     for number, follow_up in enumerate(question.follow_ups, start=1):
         with st.expander(f"{number}. {follow_up.question.get(lang)}"):
             render_interview(follow_up.interview, lang)
-            st.markdown(follow_up.answer.get(lang))
+            render_bank_markdown(follow_up.answer.get(lang))
 
 
 def render_lab_link(question: Question) -> None:

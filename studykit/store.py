@@ -20,10 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -106,7 +107,24 @@ review_log = Table(
     Column("coverage", Float),
     Column("missed_points", String(400)),  # JSON list of missed key-point indices (typed answers)
     UniqueConstraint("profile_id", "card_key", "reviewed_at", "mode", name="uq_review_once"),
+    sqlite_autoincrement=True,  # new files never reuse a deleted row's id
 )
+# One counter per profile, bumped in the same transaction as every write or delete of its log:
+# (count, max id) alone repeats after an undo plus a grade when SQLite reuses the deleted id.
+log_writes = Table(
+    "log_writes",
+    metadata,
+    Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+    Column("writes", Integer, nullable=False),
+)
+
+
+class LogVersion(NamedTuple):
+    """A cache key of a profile's log that differs after every write or delete."""
+
+    count: int
+    max_id: int
+    writes: int
 
 
 @dataclass(frozen=True)
@@ -230,6 +248,7 @@ class ProgressStore:
                 .values(**_row_values(profile_id, review))
                 .returning(review_log.c.id)
             ).scalar_one()
+            _bump_writes(conn, profile_id)
         return Review(**{**review.__dict__, "id": new_id, "profile_id": profile_id})
 
     def reviews(self, profile_id: int, modes: Sequence[str] | None = None) -> list[Review]:
@@ -265,14 +284,31 @@ class ProgressStore:
             if row is None:
                 return None
             conn.execute(review_log.delete().where(review_log.c.id == row.id))
+            _bump_writes(conn, profile_id)
         return _to_review(row._mapping)
 
-    def log_version(self, profile_id: int) -> tuple[int, int]:
-        """(row count, max id) of the profile's log: a cheap cache key for replays."""
+    def undo_review(self, profile_id: int, review_id: int) -> Review | None:
+        """Delete exactly the row `review_id` of this profile (an undo); None when it is gone."""
+        self._require_writable()
+        where = (review_log.c.profile_id == profile_id) & (review_log.c.id == review_id)
+        with self.engine.begin() as conn:
+            row = conn.execute(select(review_log).where(where)).first()
+            if row is None:
+                return None
+            conn.execute(review_log.delete().where(where))
+            _bump_writes(conn, profile_id)
+        return _to_review(row._mapping)
+
+    def log_version(self, profile_id: int) -> LogVersion:
+        """(row count, max id, writes) of the profile's log: a cache key for replays that
+        changes on every write and delete, even when a deleted id is reused."""
         stmt = select(func.count(review_log.c.id), func.coalesce(func.max(review_log.c.id), 0))
+        writes = select(log_writes.c.writes).where(log_writes.c.profile_id == profile_id)
         with self.engine.connect() as conn:
             count, max_id = conn.execute(stmt.where(review_log.c.profile_id == profile_id)).one()
-        return int(count), int(max_id)
+            # a read-only file never changes (and one written by an older version lacks the table)
+            counter = conn.execute(writes).scalar() if self.status.writable else 0
+        return LogVersion(int(count), int(max_id), int(counter or 0))
 
     def import_reviews(self, profile_id: int, reviews: Iterable[NewReview]) -> int:
         """Insert reviews in ONE transaction, skipping ones already present; return how many were new."""
@@ -286,6 +322,7 @@ class ProgressStore:
         )
         with self.engine.begin() as conn:
             conn.execute(stmt, rows)
+            _bump_writes(conn, profile_id)
         return self.log_version(profile_id)[0] - before
 
     def dispose(self) -> None:
@@ -456,6 +493,7 @@ def _create_schema(engine: Engine, attempts: int = 3) -> None:
         conn.execute(select(review_log).limit(1)).all()
         conn.execute(select(profiles_table).limit(1)).all()
         conn.execute(select(settings_table).limit(1)).all()
+        conn.execute(select(log_writes).limit(1)).all()
 
 
 def _probe_write(engine: Engine) -> None:
@@ -482,6 +520,16 @@ def _reason(exc: BaseException) -> str:
 def _insert(engine: Engine) -> Any:
     """The dialect's INSERT construct (both support ON CONFLICT)."""
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite_dialect.insert
+
+
+def _bump_writes(conn: Connection, profile_id: int) -> None:
+    """Count one more write of the profile's log (inside the caller's transaction)."""
+    stmt = _insert(conn.engine)(log_writes).values(profile_id=profile_id, writes=1)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["profile_id"], set_={"writes": log_writes.c.writes + 1}
+        )
+    )
 
 
 def _now() -> datetime:

@@ -23,6 +23,7 @@ from lora_demo import (
 from lora_demo.project_checkpoint import project_checkpoint, resolve_project_source
 from studykit.lab_ui.common import is_live, show_error, size_label
 from studykit.ui import t
+from studykit.widget_texts import multiselect_texts
 
 HEADS = ("mlm", "seq", "token")
 DTYPES = ("float32", "bfloat16", "float16")
@@ -184,7 +185,7 @@ def render_controls() -> Controls:
             t("lab.controls.layers"),
             list(range(n_layers)),
             key="lab_layers",
-            placeholder=t("lab.controls.layers_all"),
+            **multiselect_texts("lab.controls.layers_all"),
         )
         st.selectbox("init_lora_weights", list(INIT_CHOICES), key="lab_init")
         st.selectbox("bias", BIAS_CHOICES, key="lab_bias")

@@ -9,6 +9,7 @@ import streamlit as st
 from lora_demo import LoraSettings, MergeReport, merge_check
 from studykit.lab_ui.common import guarded, is_live, settings_key
 from studykit.ui import t
+from studykit.widget_texts import multiselect_texts
 
 DTYPES = ("float32", "bfloat16", "float16")
 RESULT_KEY = "lab_merge_result"
@@ -34,7 +35,9 @@ def merge_panel(settings: LoraSettings) -> None:
     ss = st.session_state
     ss.setdefault("lab_merge_dtypes", ["float32"])
     top = st.columns([3, 1], vertical_alignment="bottom")
-    top[0].multiselect("dtype", DTYPES, key="lab_merge_dtypes", on_change=_want)
+    top[0].multiselect(
+        "dtype", DTYPES, key="lab_merge_dtypes", on_change=_want, **multiselect_texts()
+    )
     top[1].button(
         t("lab.merge.run"),
         key="lab_merge_run",

@@ -115,7 +115,8 @@ def matched_panel(settings: LoraSettings) -> None:
         c = cached_count(settings_key(settings), settings)
         for pitfall in c.pitfalls:
             title = t(f"lab.pitfall.{pitfall.code}")
-            st.warning(f"**{title}**  \n{pitfall.message}", icon=":material/warning:")
+            detail = t(f"lab.pitfall_detail.{pitfall.code}", **dict(pitfall.details))
+            st.warning(f"**{title}**  \n{detail}", icon=":material/warning:")
         if not c.pitfalls:
             st.success(t("lab.matched.no_pitfalls"), icon=":material/check_circle:")
         frame = pd.DataFrame(

@@ -312,4 +312,5 @@ def _table(state: dict) -> pd.DataFrame:
             t("lab.train.col_sps"): round(statistics.median(s.seconds_per_step for s in pts), 3),
             t("lab.train.col_mem"): fmt_bytes(max(s.peak_mem_bytes for s in pts)),
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    # no validation yet: the localised dash, not Streamlit's "None"
+    return pd.DataFrame(rows).astype(object).fillna(t("common.none"))

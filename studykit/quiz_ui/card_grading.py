@@ -7,10 +7,12 @@ import time
 import streamlit as st
 from fsrs import Card, Scheduler
 
+from studykit.bank_markdown import key_point_markdown
 from studykit.grading import GradeResult
 from studykit.quiz_ui.card_context import CardContext
 from studykit.quiz_ui.point_feedback import point_feedback
 from studykit.quiz_ui.session import now_utc
+from studykit.quiz_ui.undo import remember_grade
 from studykit.review_record import graded_review
 from studykit.schedule import format_interval, preview_intervals
 from studykit.schema import KeyPoint
@@ -40,15 +42,17 @@ def _grade(ctx: CardContext, rating: int, store: ProgressStore | None) -> None:
         duration_ms=int(max(time.time() - shown, 0) * 1000),
         result=result,
     )
+    review_id: int | None = None
     if store is not None:
         try:
-            store.add_review(ctx.profile_id, review)
+            review_id = store.add_review(ctx.profile_id, review).id
         except Exception as exc:  # the grade was NOT saved: keep the card, tell the learner
             st.session_state[f"{ctx.state_prefix}_error"] = save_failed(exc)
             return
         st.session_state[f"{ctx.state_prefix}_saved"] = t(
             "quiz.saved", rating=t(f"quiz.rating.{RATING_NAMES[rating]}")
         )
+    remember_grade(ctx, review_id, st.session_state.get(ctx.state_key("typed"), "") or "")
     for name in ("answer", "typed", "grade", "revealed", "shown"):
         st.session_state.pop(ctx.state_key(name), None)
     st.session_state[f"{ctx.state_prefix}_graded"] = ctx  # the mode decides what comes next
@@ -69,7 +73,7 @@ def feedback(result: GradeResult | None, key_points: list[KeyPoint], lang: str) 
     st.markdown(f"**{t('quiz.key_points')}**")
     if result is None or not result.answered:
         for point in key_points:
-            st.markdown(f"- {point.text.get(lang)}")
+            st.markdown(f"- {key_point_markdown(point.text.get(lang))}")
         return
     st.metric(t("quiz.coverage"), f"{result.coverage:.0%}")
     point_feedback(result, key_points, lang)

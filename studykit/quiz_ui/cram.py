@@ -7,11 +7,12 @@ import random
 import streamlit as st
 
 from studykit.quiz_ui.card_context import CardContext
-from studykit.quiz_ui.card_grading import grade_messages
+from studykit.quiz_ui.card_grading import grade_messages, save_failed
 from studykit.quiz_ui.filters import question_filters
 from studykit.quiz_ui.follow_ups import after_grade, next_follow_up
 from studykit.quiz_ui.session import StudySession
 from studykit.quiz_ui.study_card import study_card
+from studykit.quiz_ui.undo import can_undo, undo_last_grade
 from studykit.schedule import shuffled_ids
 from studykit.ui import t
 
@@ -19,6 +20,14 @@ from studykit.ui import t
 def _restart_cram() -> None:
     st.session_state["cram_index"] = 0
     st.session_state["cram_seed"] = random.randrange(1 << 30)
+
+
+def _undo(session: StudySession) -> None:
+    store = session.store if session.store.status.writable else None
+    try:
+        undo_last_grade("cram", store)
+    except Exception as exc:  # the row could not be deleted: nothing changed
+        st.session_state["cram_error"] = save_failed(exc)
 
 
 def _card(session: StudySession, qid: str, follow_up: int | None) -> None:
@@ -37,6 +46,15 @@ def cram(session: StudySession) -> None:
     questions = question_filters(session)
     st.toggle(t("quiz.drill_followups"), value=True, key="cram_drill")
     grade_messages("cram")
+    if can_undo("cram", session.profile_id):
+        st.button(
+            t("quiz.undo"),
+            key="cram_undo",
+            on_click=_undo,
+            args=(session,),
+            icon=":material/undo:",
+            shortcut="u",
+        )
     ids = shuffled_ids(
         questions, st.session_state.setdefault("cram_seed", random.randrange(1 << 30))
     )

@@ -11,6 +11,7 @@ from studykit.quiz_ui.follow_ups import after_grade, next_follow_up, skip_follow
 from studykit.quiz_ui.progress import Progress, load_progress, retention_of, unknown_ids_notice
 from studykit.quiz_ui.session import StudySession, local_tz, now_utc
 from studykit.quiz_ui.study_card import study_card
+from studykit.quiz_ui.undo import can_undo, undo_last_grade
 from studykit.schedule import (
     MAX_RETENTION,
     MIN_RETENTION,
@@ -19,6 +20,7 @@ from studykit.schedule import (
     front_first,
     new_seen_on,
     next_due,
+    split_card_key,
 )
 from studykit.stats import reviews_on
 from studykit.ui import t
@@ -27,14 +29,19 @@ NEW_PER_DAY = 20
 
 
 def _undo(session: StudySession) -> None:
+    """This session's last grade exactly (card, typed answer, drill); after a reload, the log's
+    last review row (its card comes back first)."""
     try:
+        if undo_last_grade("review", session.store):
+            return
         undone = session.store.undo_last(session.profile_id)
     except Exception as exc:
         st.session_state["review_error"] = save_failed(exc)
         return
     if undone is None:
         return
-    st.session_state["review_followups"] = []
+    qid, follow_up = split_card_key(undone.card_key)  # a follow-up comes back as the drill's head
+    st.session_state["review_followups"] = [] if follow_up is None else [(qid, follow_up)]
     st.session_state["review_front"] = undone.card_key
     st.session_state["review_saved"] = t("quiz.undone")
 
@@ -83,7 +90,8 @@ def daily_review(session: StudySession) -> None:
     _settings(session)
     grade_messages("review")
     last = store.last_review(profile_id)
-    if last is not None and last.mode == "review" and store.status.writable:
+    undoable = can_undo("review", profile_id) or (last is not None and last.mode == "review")
+    if undoable and store.status.writable:
         st.button(
             t("quiz.undo"),
             key="review_undo",

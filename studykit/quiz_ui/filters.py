@@ -9,6 +9,7 @@ from studykit.schedule import filter_questions
 from studykit.schema import Question
 from studykit.tags import tag_label
 from studykit.ui import t
+from studykit.widget_texts import multiselect_texts
 
 
 def question_filters(session: StudySession) -> list[Question]:
@@ -21,13 +22,13 @@ def question_filters(session: StudySession) -> list[Question]:
         list(titles),
         format_func=titles.__getitem__,
         key="quiz_sources",
-        placeholder=t("quiz.filter.all"),
+        **multiselect_texts("quiz.filter.all"),
     )
     tags = cols[1].multiselect(
         t("quiz.filter.tags"),
         used_tags,
         format_func={tag: tag_label(tag, lang) for tag in used_tags}.__getitem__,
         key="quiz_tags",
-        placeholder=t("quiz.filter.all"),
+        **multiselect_texts("quiz.filter.all"),
     )
     return filter_questions(bank.questions, sources, tags)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from studykit.bank_markdown import plain_text
 from studykit.cards import card_parts
 from studykit.grading import GradeResult
 from studykit.mock import MockAnswer, format_mmss, mock_report
+from studykit.question_view import render_bank_markdown, render_key_points
 from studykit.quiz_ui.point_feedback import point_feedback
 from studykit.quiz_ui.session import StudySession
 from studykit.tags import tag_label
@@ -23,35 +25,48 @@ def _answer_row(
 ) -> dict[str, object]:
     prompt = card_parts(session.by_id[answer.question_id], answer.follow_up, session.lang)[0]
     return {
-        t("quiz.mock.col_question"): prompt[:60],
+        t("quiz.mock.col_question"): plain_text(prompt)[:60],
         t("quiz.mock.col_kind"): t("quiz.mock.main")
         if answer.follow_up is None
         else t("quiz.mock.followup", n=answer.follow_up),
         t("quiz.mock.col_time"): format_mmss(answer.seconds),
         t("quiz.mock.col_points"): f"{answer.covered} / {answer.total}",
-        t("quiz.mock.col_coverage"): None
+        t("quiz.mock.col_coverage"): t("common.none")
         if answer.coverage is None
         else round(answer.coverage * 100),
         t("quiz.feedback.col_contradicted"): len(result.contradicted) if result else 0,
     }
 
 
-def _step_feedback(
+def _step_details(
     number: int, answer: MockAnswer, result: GradeResult | None, session: StudySession
 ) -> None:
-    """One expander per graded step: which key points were covered, missed or contradicted, and why."""
-    if result is None or not result.answered:
-        return
+    """One expander per step: the learner's words, each key point's verdict (or the missed ones), the reference."""
     question = session.by_id[answer.question_id]
-    _, _, key_points = card_parts(question, answer.follow_up, session.lang)
+    prompt, full, key_points = card_parts(question, answer.follow_up, session.lang)
     step = (
         t("quiz.feedback.step_main")
         if answer.follow_up is None
         else t("quiz.feedback.step_follow_up", n=answer.follow_up)
     )
-    icon = ":material/report:" if result.contradicted else ":material/checklist:"
-    with st.expander(f"{t('quiz.feedback.details', n=number)} · {step}", icon=icon):
-        point_feedback(result, key_points, session.lang)
+    flag = " · ⚠" if result and result.contradicted else ""
+    with st.expander(
+        f"{number}. {plain_text(prompt)[:60]} · {step}{flag}", key=f"mock_detail_{number}"
+    ):
+        st.caption(t("quiz.your_answer"))
+        if answer.typed.strip():
+            st.text(answer.typed)  # the learner's words: text, never Markdown
+        else:
+            st.caption(t("quiz.mock.no_answer"))
+        if result is not None and result.answered:
+            point_feedback(result, key_points, session.lang)
+        else:
+            missed = [key_points[i] for i in answer.missed if i < len(key_points)]
+            if missed:
+                st.markdown(f"**{t('quiz.mock.missed_points', n=len(missed))}**")
+                render_key_points(missed, session.lang)
+        st.markdown(f"**{t('quiz.mock.reference')}**")
+        render_bank_markdown(full)
 
 
 def mock_report_view(state: dict, session: StudySession) -> None:
@@ -75,8 +90,9 @@ def mock_report_view(state: dict, session: StudySession) -> None:
     rows = [_answer_row(a, r, session) for a, r in graded]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="mock_table")
+        st.markdown(f"**{t('quiz.mock.details')}**")
         for number, (answer, result) in enumerate(graded, start=1):
-            _step_feedback(number, answer, result, session)
+            _step_details(number, answer, result, session)
     else:
         st.caption(t("quiz.mock.no_answers"))
     if report.weakest_topics:

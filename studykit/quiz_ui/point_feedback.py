@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studykit.bank_markdown import key_point_markdown
 from studykit.grading import GradeResult, PointResult
 from studykit.schema import KeyPoint
 from studykit.ui import t
@@ -47,7 +48,7 @@ def point_feedback(result: GradeResult, key_points: list[KeyPoint], lang: str) -
     """One row per key point, in the answer key's order."""
     for point in result.points:
         status = getattr(point, "status", "covered" if point.covered else "missed")
-        text = key_points[point.index].text.get(lang)
+        text = key_point_markdown(key_points[point.index].text.get(lang))  # bank text only
         st.markdown(f"{_ICONS[status]} **{_status_label(point)}** · {text}")
         if status == "contradicted":
             _contradiction(point, lang)

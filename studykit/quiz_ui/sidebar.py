@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from studykit.quiz_ui.learner_switch import clear_learner_state
 from studykit.quiz_ui.session import ACTIVE_PROFILE, get_store, store_unavailable
 from studykit.store import DEFAULT_PROFILE, ProgressStore
 from studykit.ui import t
@@ -24,11 +25,15 @@ def _create_profile(store: ProgressStore) -> None:
     except ValueError:
         st.session_state["profile_error"] = t("quiz.profile.bad_name")
         return
+    if st.session_state.get(ACTIVE_PROFILE) != name:
+        clear_learner_state()
     st.session_state[ACTIVE_PROFILE] = name
     st.session_state["profile_new_name"] = ""
 
 
 def _pick_profile() -> None:
+    if st.session_state.get(ACTIVE_PROFILE) != st.session_state[PROFILE_KEY]:
+        clear_learner_state()
     st.session_state[ACTIVE_PROFILE] = st.session_state[PROFILE_KEY]
 
 

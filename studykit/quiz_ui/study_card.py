@@ -10,7 +10,7 @@ from fsrs import Card, Scheduler
 from studykit.cards import card_parts
 from studykit.grading import GradeResult, grade_answer
 from studykit.interview import interview_text
-from studykit.question_view import render_interview, render_premise
+from studykit.question_view import render_bank_markdown, render_interview, render_premise
 from studykit.quiz_ui.card_context import CardContext
 from studykit.quiz_ui.card_grading import feedback, rating_buttons
 from studykit.schema import KeyPoint, Question
@@ -85,7 +85,7 @@ def study_card(
     result: GradeResult | None = st.session_state.get(ctx.state_key("grade"))
     feedback(result, key_points, lang)
     st.markdown(f"**{t('quiz.full_answer')}**")
-    st.markdown(full)
+    render_bank_markdown(full)
     if ctx.follow_up is None and question.answer.corrections:
         with st.expander(
             t("quiz.corrections", n=len(question.answer.corrections)), icon=":material/fact_check:"

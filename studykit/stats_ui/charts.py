@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, tzinfo
 
 import plotly.graph_objects as go
@@ -15,6 +16,15 @@ from studykit.tags import tag_label
 from studykit.ui import t
 
 FORECAST_DAYS = 30
+
+
+def date_axis() -> dict[str, str]:
+    """A date axis labelled in the UI language (plotly's own month names are English)."""
+    return {
+        "type": "date",
+        "tickformat": t("stats.date_tick"),
+        "hoverformat": t("stats.date_hover"),
+    }
 
 
 def activity_heatmap(per_day: dict[date, int], today: date) -> None:
@@ -37,7 +47,10 @@ def activity_heatmap(per_day: dict[date, int], today: date) -> None:
         )
     )
     fig.update_layout(
-        height=230, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"autorange": "reversed"}
+        height=230,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed"},
+        xaxis=date_axis(),
     )
     st.plotly_chart(fig, key="stats_heatmap")
 
@@ -48,8 +61,12 @@ def due_forecast_chart(replay: Replay, now: datetime, tz: tzinfo, today: date) -
     forecast = due_forecast(main_cards(replay.cards), now, days=FORECAST_DAYS, tz=tz)
     days = [(today + timedelta(days=i)).isoformat() for i in range(FORECAST_DAYS)]
     fig = go.Figure(go.Bar(x=days, y=forecast))
+    top = max(max(forecast, default=0), 1) * 1.15  # an empty forecast runs 0…1, not −1…1
     fig.update_layout(
-        height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=t("stats.cards")
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"title": t("stats.cards"), "range": [0, top], "dtick": max(1, math.ceil(top / 5))},
+        xaxis=date_axis(),
     )
     st.plotly_chart(fig, key="stats_forecast")
 

@@ -1,4 +1,4 @@
-"""Your data: export progress (JSON) and the bank (Anki CSV); import a progress file."""
+"""Your data: export progress (JSON) and the bank (Anki deck .apkg and CSV); import a progress file."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from datetime import datetime
 
 import streamlit as st
 
+from studykit.anki_export import anki_csv, anki_package
+from studykit.bank import Bank
 from studykit.progress_io import (
     ImportRefused,
-    anki_csv,
     export_filename,
     export_progress,
     import_progress,
@@ -38,15 +39,35 @@ def _exports(session: StudySession, now: datetime) -> None:
         on_click="ignore",
     )
     st.download_button(
-        t("stats.export_anki"),
-        anki_csv(session.bank.questions, lang),
-        file_name=f"lora-interview-lab-{lang}.csv",
-        mime="text/csv",
-        key="stats_anki",
+        t("stats.export_apkg"),
+        _apkg_cached(id(session.bank), lang, session.bank, session.titles),
+        file_name=f"lora-interview-lab-{lang}.apkg",
+        mime="application/octet-stream",
+        key="stats_apkg",
         icon=":material/style:",
         on_click="ignore",
     )
+    st.download_button(
+        t("stats.export_anki"),
+        _csv_cached(id(session.bank), lang, session.bank, session.titles),
+        file_name=f"lora-interview-lab-{lang}.csv",
+        mime="text/csv",
+        key="stats_anki",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
     st.caption(t("stats.anki_help"))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _apkg_cached(bank_id: int, lang: str, _bank: Bank, _titles: dict[str, str]) -> bytes:
+    """The deck is rebuilt only for another bank object (the bank is loaded once per process)."""
+    return anki_package(_bank.questions, lang, _titles)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _csv_cached(bank_id: int, lang: str, _bank: Bank, _titles: dict[str, str]) -> str:
+    return anki_csv(_bank.questions, lang, _titles)
 
 
 def _import(session: StudySession) -> None:
@@ -62,7 +83,8 @@ def _import(session: StudySession) -> None:
         try:
             added = import_progress(session.store, session.profile_id, upload.getvalue())
         except ImportRefused as exc:
-            st.error(t("stats.import_refused", reason=str(exc)), icon=":material/block:")
+            reason = t(f"stats.import_reason.{exc.code}", **exc.values)
+            st.error(t("stats.import_refused", reason=reason), icon=":material/block:")
         else:
             st.session_state["stats_import_msg"] = t("stats.import_done", n=added)
             st.rerun()  # recompute every chart from the grown log

@@ -12,14 +12,20 @@ from studykit.ui import t
 
 
 def overview(
-    total: int, per_day: dict[date, int], today: date, replay: Replay, leech_count: int
+    total: int,
+    per_day: dict[date, int],
+    today: date,
+    replay: Replay,
+    leech_count: int,
+    today_reviews: int,
 ) -> None:
-    """Five metrics in a row, and a hint when nothing has been graded yet."""
+    """Five metrics in a row, and a hint when nothing has been graded yet. `today_reviews` counts
+    daily-review grades only, as the quiz's "reviewed today" does (cram and mock steps do not)."""
     current, longest = streaks(per_day, today)
     retention, retention_n = true_retention(replay)
     cols = st.columns(5)
     cols[0].metric(t("stats.total"), total)
-    cols[1].metric(t("stats.today"), per_day.get(today, 0))
+    cols[1].metric(t("stats.today"), today_reviews, help=t("stats.today_help"))
     cols[2].metric(
         t("stats.streak"), t("stats.days", n=current), help=t("stats.longest", n=longest)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from studykit.bank_markdown import plain_text
 from studykit.quiz_ui.session import StudySession
 from studykit.stats import leech_prompt, weak_point_texts, weakest_points
 from studykit.store import Review
@@ -19,8 +20,8 @@ def weak_points_table(session: StudySession, reviews: list[Review]) -> None:
         return
     rows = [
         {
-            t("stats.col_question"): question[:50],
-            t("stats.col_point"): point,
+            t("stats.col_question"): plain_text(question)[:50],
+            t("stats.col_point"): plain_text(point),  # a table cell cannot render Markdown
             t("stats.col_missed"): f"{w.missed} / {w.attempts}",
         }
         for question, point, w in weak_point_texts(weak, session.by_id, session.lang)
@@ -35,7 +36,9 @@ def leeches_table(session: StudySession, leech_list: list[tuple[str, int]]) -> N
         return
     rows = [
         {
-            t("stats.col_question"): leech_prompt(key, session.by_id, session.lang)[:60],
+            t("stats.col_question"): plain_text(leech_prompt(key, session.by_id, session.lang))[
+                :60
+            ],
             t("stats.col_fails"): fails,
         }
         for key, fails in leech_list

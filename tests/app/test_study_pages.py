@@ -54,7 +54,8 @@ def test_browse_filters_and_deep_link(open_page) -> None:
         e.label for e in at.expander
     ]  # follow-up, answer folded away
     at.toggle(key="browse_corrected").set_value(True).run()
-    assert at.radio[0].options == ["lora_dropout 作用在哪里？"]
+    (option,) = at.radio[0].options
+    assert option.startswith("lora_dropout 作用在哪里？ · ")
     at.text_input(key="browse_query").input("量子计算").run()
     assert at.info[0].value.startswith("没有符合条件的题目")
 
@@ -71,6 +72,27 @@ def test_notes_mark_mistakes_and_link_to_the_answer(open_page) -> None:
     assert at.header[0].value == "LoRA basics"
     assert ":red-background[dropout is applied to the output of the LoRA branch]" in markdown(at)
     assert "PEFT applies dropout to the LoRA branch's input." in markdown(at)
+
+
+@pytest.mark.usefixtures("fixture_bank")
+def test_a_note_marker_opens_the_question_with_its_answer(open_page) -> None:
+    at = open_page("pages/browse.py", query={"q": "f100-q02-dropout", "reveal": "1"})
+    assert "browse_hide" in {b.key for b in at.button}  # the answer is shown, not hidden
+    assert "参考答案" in markdown(at)
+
+
+@pytest.mark.usefixtures("fixture_bank")
+def test_browse_rows_and_search_kept_across_pages(open_page) -> None:
+    at = open_page("pages/browse.py", lang="en")
+    at.text_input(key="browse_query").input("dropout").run()
+    (radio,) = at.radio
+    assert all(" · " in option for option in radio.options)
+    assert any("new" in option for option in radio.options)  # status of the learner's card
+    assert any(word in radio.options[0] for word in ("basic", "intermediate", "advanced"))
+    at.switch_page("pages/notes.py").run()
+    at.switch_page("pages/browse.py").run()
+    assert not at.exception
+    assert at.text_input(key="browse_query").value == "dropout"
 
 
 def test_a_bad_file_is_reported_and_the_good_ones_are_served(

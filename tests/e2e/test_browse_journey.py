@@ -30,7 +30,7 @@ def test_search_open_reveal_and_switch_language(app_server: str, page) -> None:
     options = page.locator("[data-testid='stRadio'] [role='radiogroup'] label")
     expect(options.first).to_be_visible()
     chosen = options.nth(min(1, options.count() - 1))
-    title = chosen.inner_text().strip()
+    title = chosen.inner_text().split(" · ")[0].strip()  # the row also shows difficulty · status
     chosen.click()
     wait_idle(page)
     expect(main.get_by_role("heading", name=title)).to_be_visible()

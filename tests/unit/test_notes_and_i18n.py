@@ -16,10 +16,11 @@ FIXTURES = ROOT / "tests" / "fixtures" / "bank"
 def test_marks_are_highlighted_where_they_occur_in_each_language() -> None:
     (section,) = load_bank(FIXTURES).files[0].notes
     zh = mark_note(section, "zh")
-    assert ":red-background[dropout 应用在 LoRA 分支的输出上] **⚠️1**" in zh.body
+    link = "(browse?q=f100-q02-dropout&reveal=1)"  # the marker opens the answer, revealed
+    assert f":red-background[dropout 应用在 LoRA 分支的输出上] [**⚠️1**]{link}" in zh.body
     assert [(n, m.question) for n, m in zh.marks] == [(1, "f100-q02-dropout")]
     en = mark_note(section, "en")
-    assert ":red-background[dropout is applied to the output of the LoRA branch] **⚠️1**" in en.body
+    assert f"the LoRA branch] [**⚠️1**]{link}" in en.body
 
 
 def test_every_locale_has_the_same_keys() -> None:

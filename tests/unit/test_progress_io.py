@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,14 +10,12 @@ import pytest
 
 from studykit.progress_io import (
     ImportRefused,
-    anki_csv,
     export_filename,
     export_progress,
     import_progress,
     parse_progress,
 )
 from studykit.store import NewReview, ProgressStore, open_store
-from tests.app.test_quiz_support import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -109,23 +105,6 @@ def test_one_bad_row_refuses_the_whole_file(store: ProgressStore, mutate, where:
 def test_too_large_is_refused(store: ProgressStore) -> None:
     with pytest.raises(ImportRefused, match="too large"):
         parse_progress(b" " * 3_000_000)
-
-
-def test_anki_csv_headers_and_rows() -> None:
-    bank = fixture_bank()
-    text = anki_csv(bank.questions, "en")
-    headers = [line for line in text.splitlines() if line.startswith("#")]
-    assert "#separator:Comma" in headers and "#html:true" in headers
-    assert "#columns:GUID,Front,Back,Tags" in headers and "#guid column:1" in headers
-    assert "#tags column:4" in headers
-    body = "\n".join(line for line in text.splitlines(keepends=False) if not line.startswith("#"))
-    rows = list(csv.reader(io.StringIO(body)))
-    assert [r[0] for r in rows] == [q.id for q in bank.questions]
-    first = rows[0]
-    assert first[1] == "What is the principle of LoRA?"
-    assert "Why is B initialised to zero?" in first[2] and "<li>" in first[2]
-    assert first[3].split() == ["lora-basics", "math", "difficulty::2", "kind::concept"]
-    assert "LoRA 的基本原理是什么？" in anki_csv(bank.questions, "zh")
 
 
 def test_export_filename_is_safe() -> None:

@@ -91,8 +91,38 @@ def test_round_trip_and_order(store: ProgressStore) -> None:
     assert got == saved
     assert got.reviewed_at == T0 and got.reviewed_at.tzinfo is not None
     assert (got.rating, got.proposed_rating, got.coverage, got.missed_points) == (2, 1, 0.4, (0, 2))
-    assert store.log_version(pid) == (2, max(r.id for r in rows))
+    assert store.log_version(pid)[:2] == (2, max(r.id for r in rows))
     assert store.reviews(pid, modes=["cram"]) == []
+
+
+def test_log_version_differs_after_undo_and_a_new_grade(store: ProgressStore) -> None:
+    """Undo + one grade must not give the key of the state before the undo (issue 14)."""
+    pid = store.ensure_profile("default").id
+    store.add_review(pid, review(0, key="q-a"))
+    store.add_review(pid, review(1, key="q-a#f1"))
+    before_undo = store.log_version(pid)
+    store.undo_last(pid)
+    after_undo = store.log_version(pid)
+    store.add_review(pid, review(2, key="q-b"))
+    after_grade = store.log_version(pid)
+    assert len({before_undo, after_undo, after_grade}) == 3
+    assert after_grade.count == before_undo.count
+    ids = [r.id for r in store.reviews(pid)]
+    assert len(ids) == len(set(ids)) == 2
+
+
+def test_undo_review_deletes_exactly_that_row(store: ProgressStore) -> None:
+    a, b = store.ensure_profile("a").id, store.ensure_profile("b").id
+    first = store.add_review(a, review(0))
+    second = store.add_review(a, review(1))
+    other = store.add_review(b, review(2))
+    version = store.log_version(a)
+    assert store.undo_review(b, first.id) is None  # another profile's id: untouched
+    assert store.undo_review(a, first.id) == first
+    assert store.undo_review(a, first.id) is None
+    assert [r.id for r in store.reviews(a)] == [second.id]
+    assert [r.id for r in store.reviews(b)] == [other.id]
+    assert store.log_version(a) != version
 
 
 def test_undo_deletes_only_the_last_row_of_that_profile(store: ProgressStore) -> None:
