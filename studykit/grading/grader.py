@@ -32,8 +32,13 @@ MAX_OPTIONS = 32  # matches kept per term when assigning distinct matches: bound
 
 # "B is zero and A random": split at a conjunction when both halves are complete statements
 _CONJUNCTION = re.compile(
-    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|同时"
+    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|同时|并(?![不没非未无])"
 )
+_LEADING_JOINT = re.compile(
+    r"\s*(?:(?:and|then|also)(?![A-Za-z])|并且|而且|并(?![不没非未无])|且|同时|然后|再)", re.I
+)
+_NOUN_JOINTS = frozenset({"和", "与", "以及"})
+_SUBJECT_LINK = re.compile(r"\s*(?:和|与|及|、|,|，|/|&|and|or)?\s*(?:the\s+)?", re.I)
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》")
@@ -126,6 +131,26 @@ class Segment:
         return cue_spans(self.text[: self.end], [(o.start, o.end) for o in self.occurrences])
 
     @property
+    def subjects(self) -> frozenset[str]:
+        """The first entity and those coordinated with it ("A 和 B", "A and B"): what a later clause without a
+        subject of its own is about ("LoRA keeps W0 frozen and trains …": LoRA trains, not W0)."""
+        entities = sorted(
+            (o for o in self.occurrences if o.entity and not o.negated), key=lambda o: o.start
+        )
+        if not entities:
+            return frozenset()
+        group = [entities[0]]
+        for occ in entities[1:]:
+            linked = occ.start >= group[-1].end and _SUBJECT_LINK.fullmatch(
+                self.text[group[-1].end : occ.start]
+            )
+            if linked or occ.start < group[-1].end:  # "A 和 B"; or one form of two concepts
+                group.append(occ)
+            else:
+                break
+        return frozenset(o.concept for o in group)
+
+    @property
     def own_entities(self) -> frozenset[str]:
         return frozenset(o.concept for o in self.occurrences if o.entity and not o.negated)
 
@@ -182,7 +207,11 @@ def _bind(
             continue  # the conjunction is inside a concept's form
         left = [o for o in occ if cuts[-1] <= o.start < match.start()]
         right = [o for o in occ if o.start >= match.end()]
-        if _complete(left) and _complete(right):
+        # "B is zero and A random", "keeps W0 frozen and trains low-rank matrices": a complete statement,
+        # then a new predicate (its subject is inherited). "A and B are trained" stays one clause.
+        verb_joint = match.group() not in _NOUN_JOINTS  # 和/与/以及 join nouns ("幅度和方向")
+        new_predicate = verb_joint and sum(1 for o in right if not o.entity) >= 2
+        if _complete(left) and (_complete(right) or new_predicate):
             cuts.append(match.start())
     cuts.append(len(text))
     return [
@@ -220,11 +249,16 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     # subjects of the nearest earlier clause of the same sentence that has some.
     # A pronoun ("it is zero", 它为零) also reaches back into the previous sentence.
     last: dict[int, frozenset[str]] = {}
+    subjects: dict[int, frozenset[str]] = {}
     latest: frozenset[str] = frozenset()
     for seg in segments:
-        own = seg.own_entities
-        if own:
-            last[seg.sentence] = latest = own
+        if seg.own_entities:
+            last[seg.sentence] = latest = seg.own_entities
+            subjects[seg.sentence] = seg.subjects
+        elif _LEADING_JOINT.match(seg.text, seg.start) and seg.sentence in subjects:
+            seg.inherited = subjects[
+                seg.sentence
+            ]  # "keeps W0 frozen and trains …": the subject trains
         elif seg.sentence in last:
             seg.inherited = last[seg.sentence]
         elif latest and _PRONOUN.match(seg.text, seg.start):

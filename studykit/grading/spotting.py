@@ -254,7 +254,7 @@ def _is_article(text: str, start: int, end: int) -> bool:
     not matrix A ("A is random", "A random, B zero", "A and B")."""
     if text[start:end] != "A" or text[:start].strip(" \"'“‘(-*•0123456789.)"):
         return False
-    follow = re.match(r" ([a-z][a-z'-]*)[ ]+([a-z][a-z'-]*)", text[end:])
+    follow = re.match(r" ([A-Za-z][A-Za-z'-]+)[ ]+([A-Za-z0-9][A-Za-z0-9'-]*)", text[end:])
     if not follow:
         return False
     first, second = follow.groups()

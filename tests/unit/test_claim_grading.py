@@ -418,3 +418,17 @@ def test_an_aside_in_brackets_is_its_own_statement() -> None:
     assert status("B is initialised to 0 (A with kaiming-uniform in PEFT)", INIT) == "covered"
     assert status("初始化 B=0（PEFT 中 A 用 kaiming-uniform）", INIT) == "covered"
     assert status("A is zero (B random)", INIT) == "contradicted"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "LoRA freezes W0 and trains A and B",
+        "LoRA 冻结 W0 并训练 A 和 B",
+        "LoRA keeps the pretrained weights frozen and trains low-rank matrices",
+        "LoRA keeps the pretrained weights frozen, and trains low-rank matrices",
+        "W0 is frozen and not updated",
+    ],
+)
+def test_a_second_predicate_after_and_belongs_to_the_subject(answer: str) -> None:
+    assert status(answer, FROZEN) == "covered"  # never "W0 is trained"
