@@ -211,7 +211,14 @@ def _bind(
         # then a new predicate (its subject is inherited). "A and B are trained" stays one clause.
         verb_joint = match.group() not in _NOUN_JOINTS  # 和/与/以及 join nouns ("幅度和方向")
         new_predicate = verb_joint and sum(1 for o in right if not o.entity) >= 2
-        if _complete(left) and (_complete(right) or new_predicate):
+        new_subject = (  # "B learns first and A gets gradients afterwards"
+            verb_joint
+            and len({(o.start, o.end) for o in right}) >= 2  # not "train embedding and norm layers"
+            and right[0].entity
+            and not right[0].negated
+            and right[0].concept not in {o.concept for o in left}
+        )
+        if _complete(left) and (_complete(right) or new_predicate or new_subject):
             cuts.append(match.start())
     cuts.append(len(text))
     return [

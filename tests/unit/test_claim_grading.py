@@ -432,3 +432,16 @@ def test_an_aside_in_brackets_is_its_own_statement() -> None:
 )
 def test_a_second_predicate_after_and_belongs_to_the_subject(answer: str) -> None:
     assert status(answer, FROZEN) == "covered"  # never "W0 is trained"
+
+
+def test_a_new_subject_after_and_starts_a_new_statement() -> None:
+    learns_first = point(
+        "lora-b + trainable",
+        misconceptions=(_mis("lora-a + trainable + 'first'", "A learns first"),),
+    )
+    answer = "so B learns first and A gets gradients afterwards"
+    assert status(answer, learns_first) == "covered"
+    assert (
+        status("train the embeddings and gradients flow", point("embeddings + trainable"))
+        == "covered"
+    )
