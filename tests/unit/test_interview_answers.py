@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from studykit.interview import (
 from studykit.schema import Question, Text
 
 ROOT = Path(__file__).resolve().parents[2]
+BARE_TAG = re.compile(r"(?<!`)<\|?[A-Za-z][\w|]*>(?!`)")
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +44,8 @@ def test_interview_answers_are_spoken_text_not_documents(bank: Bank) -> None:
                 continue  # reported by the test above
             for value in (text.zh, text.en):
                 assert "```" not in value and "|---" not in value, question.id
+                # the Markdown renderer drops raw HTML, so a bare <cls> would vanish: quote it as code
+                assert not BARE_TAG.search(value), (question.id, BARE_TAG.search(value))
                 assert not any(line.lstrip().startswith("#") for line in value.splitlines()), (
                     question.id
                 )
