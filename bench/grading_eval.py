@@ -179,7 +179,8 @@ def write_results(name: str, text: str) -> None:
         "# Typed-answer grading: evaluation results (issue 11)\n\n"
         "Written by `bench/grading_eval.py`. Kinds: correct (zh/en), half, wrong (confident, same vocabulary), "
         "off-topic; see tests/grading_eval/README.md. Targets: correct Good/Easy ≥ 90 %, wrong Good/Easy ≤ 5 %, "
-        "ordering ≥ 95 %, half mostly Hard, off-topic Again.\n"
+        "ordering ≥ 95 %, half mostly Hard, off-topic Again. The claims and the rating cuts were tuned with the dev "
+        "set in view, so dev figures are optimistic; the holdout set is the honest measure.\n"
     )
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else header
     pattern = re.compile(rf"<!-- {name} -->.*?<!-- /{name} -->", re.S)
