@@ -60,9 +60,11 @@ def _self_check(point: KeyPoint) -> list[str]:
 
 
 def _is_code(text: str) -> bool:
-    """A quoted code line (`learning_rate=5e-5,`) states no claim in words: its example must show it instead."""
-    prose = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return prose < 4 and any(ch in text for ch in "=()[]{}_")
+    """A quoted code line (`learning_rate=5e-5,  # comment`) states no claim in words: its example must
+    show it instead. A trailing `#` comment is part of the code, not prose."""
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    prose = sum(1 for ch in code if "\u4e00" <= ch <= "\u9fff")
+    return prose < 4 and any(ch in code for ch in "=()[]{}_<>%")
 
 
 def _triggers(point: KeyPoint, claim: str, text: str) -> bool:
@@ -77,10 +79,10 @@ def _misconception_checks(point: KeyPoint, question: Question) -> list[tuple[int
         if item.example:
             texts += [("example", lang, getattr(item.example, lang)) for lang in ("zh", "en")]
         if item.source is not None:
-            texts += [
-                ("document_said", lang, getattr(item.source.document_said, lang))
-                for lang in ("zh", "en")
-            ]
+            for lang in ("zh", "en"):
+                quote = getattr(item.source.document_said, lang)
+                if not (item.example and _is_code(quote)):  # a code line: the example shows it
+                    texts.append(("document_said", lang, quote))
         for label, lang, text in texts:
             if text.strip() and not _triggers(point, item.claim, text):
                 out.append(
