@@ -182,10 +182,10 @@ def _check(s: LoraSettings) -> None:
     if (
         not isinstance(s.alpha, int | float)
         or isinstance(s.alpha, bool)
-        or not 0 < s.alpha < float("inf")
+        or not 1e-6 <= s.alpha <= 1e6  # a subnormal alpha makes alpha/r round to 0
     ):
         raise LoraSettingsError(
-            "alpha", f"lora_alpha must be a finite number > 0 (got {s.alpha!r})"
+            "alpha", f"lora_alpha must be a number from 1e-6 to 1e6 (got {s.alpha!r})"
         )
     if not isinstance(s.dropout, int | float) or not 0.0 <= s.dropout < 1.0:
         raise LoraSettingsError("dropout", f"lora_dropout must be in [0, 1) (got {s.dropout!r})")
