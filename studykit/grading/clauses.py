@@ -14,7 +14,10 @@ from dataclasses import dataclass
 MAX_ANALYSED_CHARS = 8000  # an interview answer is far shorter; the rest is not read
 MAX_CLAUSES = 600
 
-_SENTENCE_END = re.compile(r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)|…+")
+# ". " ends a sentence, except after a number ("0.5. "), an abbreviation such as e.g. / i.e. / w.r.t. / vs. / etc.
+_SENTENCE_END = re.compile(
+    r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)|…+"
+)
 _CLAUSE_SPLIT = re.compile(
     r"[，]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
     r"|但是|而是|然而|不过|同时|但|而(?!且)",
