@@ -353,6 +353,22 @@ def asserted(segments: list[Segment]) -> list[Segment]:
     return [seg.asserted for seg in segments]
 
 
+# A learner reviewing the document's code or claims names the mistake to reject it ("文中把大权重给了多数类，
+# 方向反了", "the write-up's truncation=True is wrong"): a sentence that calls something wrong is a critique,
+# not an assertion of the misconception it describes.
+_CRITIQUE = re.compile(
+    r"错误|写错|不对|有问题|是错的|弄反|搞反|反了|站不住|不成立|自相矛盾|误以为|误区|是 ?bug"
+    r"|(?<![A-Za-z])(?:wrong|incorrect|mistaken|mistake|misconception|myth|flawed|is a bug|not true|"
+    r"doesn't hold|does not hold|is false)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _endorsed(segments: list[Segment]) -> list[Segment]:
+    """The asserted segments of sentences that do not criticise what they describe."""
+    return [seg for seg in asserted(segments) if not _CRITIQUE.search(seg.sentence_raw)]
+
+
 def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:
     """The first segment that states the claim (any alternative, all its terms), or None.
 
@@ -401,7 +417,7 @@ def grade_point(index: int, point: KeyPoint, answer: str, segments: list[Segment
     """One key point against the analysed answer."""
     lexicon = point.lexicon
     for item in point.misconceptions:
-        seg = stated_in(parse_claim(item.claim), asserted(segments), lexicon)
+        seg = stated_in(parse_claim(item.claim), _endorsed(segments), lexicon)
         if seg is not None:
             return PointResult(
                 index, "contradicted", False, 0.0, seg.sentence_raw, point.weight, _hit(item, seg)

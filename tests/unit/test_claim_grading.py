@@ -445,3 +445,21 @@ def test_a_new_subject_after_and_starts_a_new_statement() -> None:
         status("train the embeddings and gradients flow", point("embeddings + trainable"))
         == "covered"
     )
+
+
+# --- critique: naming a mistake to reject it is not stating it ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The document says A is initialised to zero, which is wrong: B is zero and A is random.",
+        "文中说 A 初始化为 0，这是错误的；B 为 0，A 随机。",
+    ],
+)
+def test_a_sentence_that_calls_the_misconception_wrong_does_not_contradict(answer: str) -> None:
+    assert status(answer, INIT) != "contradicted"
+
+
+def test_the_same_misconception_stated_plainly_still_contradicts() -> None:
+    assert status("A is initialised to zero and B is random.", INIT) == "contradicted"
