@@ -20,6 +20,7 @@ from lora_demo import (
     resolve_source,
     targets_from_presets,
 )
+from lora_demo.target_regex import MAX_PATTERN_CHARS
 from studykit.lab_ui.common import is_live, show_error, size_label
 from studykit.ui import t
 
@@ -166,6 +167,7 @@ def render_controls() -> Controls:
         st.text_input(
             t("lab.controls.extra"),
             key="lab_extra",
+            max_chars=MAX_PATTERN_CHARS,
             help=t("lab.controls.extra_help"),
             placeholder="dense  |  .*\\.layer\\.(?:4|5)\\.attention\\.self\\.query",
         )
