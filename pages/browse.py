@@ -10,6 +10,7 @@ from studykit.browse_state import (
     revealed,
     selected_id,
 )
+from studykit.plain_text import md_text
 from studykit.question_view import (
     document_title,
     render_answer,
@@ -33,7 +34,7 @@ bank, lang = get_bank(), current_lang()
 show_bank_problems(bank)
 by_id = bank.by_id()
 if missing := apply_query_param(by_id):
-    st.info(t("browse.not_found", qid=missing))
+    st.info(t("browse.not_found", qid=md_text(missing, 80)))
 
 st.title(t("browse.title"))
 left, right = st.columns([2, 3], gap="large")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 import torch
@@ -21,7 +20,9 @@ from lora_demo import (
     targets_from_presets,
 )
 from lora_demo.target_regex import MAX_PATTERN_CHARS
+from studykit.deployment import model_folder, model_folders, models_dir
 from studykit.lab_ui.common import is_live, show_error, size_label
+from studykit.plain_text import public_text
 from studykit.ui import t
 
 HEADS = ("mlm", "seq", "token")
@@ -42,7 +43,7 @@ DEFAULTS: dict[str, object] = {
     "lab_device": "cpu",
     "lab_no_task": False,
     "lab_weights": "random",
-    "lab_weights_path": "",
+    "lab_weights_path": None,
 }
 WEIGHT_CHOICES = ("random", "folder", "cache")  # -> source "random" / an absolute path / "auto"
 _FIELD_KEYS = {
@@ -67,19 +68,33 @@ def devices() -> list[str]:
     return out
 
 
+def weight_choices() -> tuple[str, ...]:
+    """ "Local folder" only where the admin configured a models folder (never when shared)."""
+    return WEIGHT_CHOICES if models_dir() is not None else ("random", "cache")
+
+
 def weights_source() -> str:
-    """The `source` for LoraSettings from the Weights control (a folder becomes an absolute path,
-    so it is never mistaken for a hub id: the Lab never downloads)."""
+    """The `source` for LoraSettings from the Weights control.
+
+    A local folder is picked by name among the checkpoint folders under the configured models
+    folder (`LORA_LAB_MODELS_DIR`): no typed paths, so no `~`, no probing which folders exist.
+    """
     ss = st.session_state
     choice = ss.get("lab_weights", "random")
     if choice == "cache":
         return "auto"
     if choice == "folder":
-        path = str(ss.get("lab_weights_path", "")).strip()
-        if not path:
+        folder = model_folder(str(ss.get("lab_weights_path") or ""))
+        if folder is None:
             raise LoraSettingsError("source", t("lab.controls.weights_path_empty"))
-        return str(Path(path).expanduser().resolve())
+        return str(folder)
     return "random"
+
+
+def public_provenance(provenance: str) -> str:
+    """Where the weights came from, with the models folder's server path left out."""
+    root = models_dir()
+    return provenance.replace(str(root), "models") if root is not None else provenance
 
 
 def _init_state() -> None:
@@ -143,18 +158,26 @@ def render_controls() -> Controls:
         format_func=head_labels.__getitem__,
     )
     weight_labels = {w: t(f"lab.controls.weights_{w}") for w in WEIGHT_CHOICES}
+    choices = weight_choices()
+    if ss.get("lab_weights") not in choices:
+        ss["lab_weights"] = "random"
     st.radio(
         t("lab.controls.weights"),
-        WEIGHT_CHOICES,
+        choices,
         key="lab_weights",
         format_func=weight_labels.__getitem__,
     )
     if ss["lab_weights"] == "folder":
-        st.text_input(
+        folders = model_folders()
+        if ss.get("lab_weights_path") not in folders:
+            ss["lab_weights_path"] = None
+        st.selectbox(
             t("lab.controls.weights_path"),
+            folders,
             key="lab_weights_path",
+            index=None,
             help=t("lab.controls.weights_path_help"),
-            placeholder="/path/to/esm2_t6_8M_UR50D",
+            placeholder=t("lab.controls.weights_path_pick"),
         )
     st.slider("r", 1, 64, key="lab_r", help=t("lab.controls.r_help"))
     st.slider("lora_alpha", 1, 128, key="lab_alpha", help=t("lab.controls.alpha_help"))
@@ -223,7 +246,11 @@ def weights_note(settings: LoraSettings | None) -> LoraSettings | None:
         show_error(exc, t("lab.controls.weights"))
         return None
     st.success(
-        t("lab.weights_loaded", provenance=provenance, model=size_label(settings.model)),
+        t(
+            "lab.weights_loaded",
+            provenance=public_text(public_provenance(provenance), 300),
+            model=size_label(settings.model),
+        ),
         icon=":material/download_done:",
     )
     return settings

@@ -21,6 +21,7 @@ from plotly.subplots import make_subplots
 
 from lora_demo import TASKS, LoraSettings, RunSpec, StepReport, load_user_task, make_task, train
 from studykit.lab_ui.common import fmt_bytes, guarded, is_live
+from studykit.plain_text import md_text
 from studykit.ui import t
 
 STATE = "lab_train_state"
@@ -133,7 +134,9 @@ def _train_fragment(settings: LoraSettings) -> None:
     if state["status"] == "stopped":
         status_slot.warning(t("lab.train.stopped"), icon=":material/stop_circle:")
     elif state["status"] == "done":
-        status_slot.success(t("lab.train.done", task=state["task"]), icon=":material/check_circle:")
+        status_slot.success(
+            t("lab.train.done", task=md_text(state["task"], 80)), icon=":material/check_circle:"
+        )
     if not state["steps"]:
         return
     chart_slot.plotly_chart(
@@ -170,7 +173,7 @@ def _run(settings: LoraSettings, status_slot, chart_slot) -> None:
     try:
         specs = _specs(settings)
     except _RunsError as exc:
-        status_slot.error(t("lab.train.bad_runs", part=str(exc)), icon=":material/edit:")
+        status_slot.error(t("lab.train.bad_runs", part=md_text(exc, 120)), icon=":material/edit:")
         return
     if not specs:
         status_slot.info(t("lab.train.no_runs"))

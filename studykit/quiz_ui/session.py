@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from studykit.bank import Bank
+from studykit.plain_text import public_text
 from studykit.schema import Question
 from studykit.settings import database_url
 from studykit.store import DEFAULT_PROFILE, ProgressStore, open_store
@@ -33,7 +34,9 @@ def get_store() -> ProgressStore:
 def store_unavailable(exc: Exception) -> str:
     """A one-line reason for a progress-database error (no SQL, no traceback)."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return t("quiz.store.read_only", detail=reason[0][:200] if reason else type(exc).__name__)
+    return t(
+        "quiz.store.read_only", detail=public_text(reason[0], 200) if reason else type(exc).__name__
+    )
 
 
 @contextmanager

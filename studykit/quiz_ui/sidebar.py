@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from studykit.plain_text import public_text
 from studykit.quiz_ui.session import ACTIVE_PROFILE, get_store, store_unavailable
 from studykit.store import DEFAULT_PROFILE, ProgressStore
 from studykit.ui import t
@@ -65,8 +66,15 @@ def store_notice(store: ProgressStore) -> None:
     status = store.status
     if status.kind == "recovered":
         st.warning(
-            t("quiz.store.recovered", path=status.moved_to, reason=status.detail),
+            t(
+                "quiz.store.recovered",
+                path=public_text(status.moved_to, 120),
+                reason=public_text(status.detail, 200),
+            ),
             icon=":material/warning:",
         )
     elif status.kind == "read_only":
-        st.warning(t("quiz.store.read_only", detail=status.detail), icon=":material/lock:")
+        st.warning(
+            t("quiz.store.read_only", detail=public_text(status.detail, 200)),
+            icon=":material/lock:",
+        )

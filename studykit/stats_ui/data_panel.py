@@ -6,6 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from studykit.plain_text import md_text
 from studykit.progress_io import (
     ImportRefused,
     anki_csv,
@@ -62,7 +63,7 @@ def _import(session: StudySession) -> None:
         try:
             added = import_progress(session.store, session.profile_id, upload.getvalue())
         except ImportRefused as exc:
-            st.error(t("stats.import_refused", reason=str(exc)), icon=":material/block:")
+            st.error(t("stats.import_refused", reason=md_text(exc, 300)), icon=":material/block:")
         else:
             st.session_state["stats_import_msg"] = t("stats.import_done", n=added)
             st.rerun()  # recompute every chart from the grown log
