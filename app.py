@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from studykit.error_report import reported_errors
 from studykit.heap import settle_heap
 from studykit.quiz_ui import profile_picker
 from studykit.ui import init_language, language_switch, t
@@ -30,4 +31,5 @@ with st.sidebar:
     language_switch()
     profile_picker()  # the learner profile + progress-store health
 
-page.run()
+with reported_errors():  # no traceback on the page: an error id, details in the log
+    page.run()

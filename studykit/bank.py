@@ -22,6 +22,9 @@ MAX_FILE_BYTES = (
 )
 
 
+MAX_ALIASES = 100  # the bank uses none; a few are harmless, a flood expands exponentially
+
+
 @dataclass(frozen=True)
 class LoadProblem:
     """Why a question file was refused."""
@@ -57,7 +60,24 @@ class Bank:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
+    """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one).
+
+    It also stops at the first alias past `MAX_ALIASES`: each alias is a reference to an
+    anchored node, and a flood of them (200,000 in 1.4 MB) made validation walk an exponential
+    tree for half a minute. Events are parsed lazily, so the refusal comes early and fast.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count = getattr(self, "alias_count", 0) + 1
+            if self.alias_count > MAX_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"more than {MAX_ALIASES} aliases (*name); question files need none",
+                    self.peek_event().start_mark,
+                )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[object, yaml.Node] = {}
