@@ -4,9 +4,9 @@ Each configuration runs in a fresh process (peak RSS is per process): the larges
 (esm2_t12_35M), the Lab's largest batch (16), full fine-tuning (the most memory) and LoRA, on a
 file at the limits (1022-residue sequences up to `MAX_TOTAL_RESIDUES` in all). The figure is
 the peak RSS during training minus the RSS just before it (libraries, base model, parsed task).
-``--budget N`` overrides `TOKEN_BUDGET` (e.g. 16352 = the old, uncapped 16 x 1022 batch).
+``--uncapped`` lifts both budgets (the Lab before issue 12: 16 sequences of 1022 residues).
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/upload_memory.py [--steps 2] [--budget N]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/upload_memory.py [--steps 2] [--uncapped]
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def one_run(mode: str, model: str, batch: int, steps: int, budget: int | None) -> dict:
+def one_run(mode: str, model: str, batch: int, steps: int, uncapped: bool) -> dict:
     import lora_demo.tasks as tasks
     from lora_demo import LoraSettings, load_user_task
     from lora_demo.train import RunSpec, train
 
-    if budget:
-        tasks.TOKEN_BUDGET = budget
+    if uncapped:
+        tasks.TOKEN_BUDGET = tasks.ATTENTION_BUDGET = 1 << 40
     data = largest_upload()
     task = load_user_task(data, "largest.csv")
     spec = RunSpec(mode, mode, LoraSettings(model=model, head="seq"))
@@ -63,7 +63,7 @@ def one_run(mode: str, model: str, batch: int, steps: int, budget: int | None) -
         "model": model,
         "batch_asked": batch,
         "batch_used": tasks.batch_within_budget(task.train, batch),
-        "token_budget": tasks.TOKEN_BUDGET,
+        "uncapped": uncapped,
         "file_bytes": len(data),
         "sequences": len(task.train) + len(task.val),
         "rss_before_mb": round(before),
@@ -76,11 +76,11 @@ def one_run(mode: str, model: str, batch: int, steps: int, budget: int | None) -
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=2)
-    p.add_argument("--budget", type=int, default=None)
+    p.add_argument("--uncapped", action="store_true")
     p.add_argument("--one", nargs=3, metavar=("MODE", "MODEL", "BATCH"))
     a = p.parse_args()
     if a.one:
-        print(json.dumps(one_run(a.one[0], a.one[1], int(a.one[2]), a.steps, a.budget)))
+        print(json.dumps(one_run(a.one[0], a.one[1], int(a.one[2]), a.steps, a.uncapped)))
         return
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     for mode in ("full", "lora"):
@@ -94,8 +94,8 @@ def main() -> None:
             "esm2_t12_35M",
             "16",
         ]
-        if a.budget:
-            cmd += ["--budget", str(a.budget)]
+        if a.uncapped:
+            cmd.append("--uncapped")
         out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
         print(out.stdout.strip().splitlines()[-1], flush=True)
 

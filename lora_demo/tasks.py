@@ -40,9 +40,12 @@ MIN_SEQUENCES = 4
 
 
 MAX_TOTAL_RESIDUES = 250_000  # all sequences of one upload together
-# Padded tokens in one batch (batch size x longest sequence + 2): activations, and so a
-# training's memory, grow with it. 16 x 1022 residues took a server from 0.8 to 3.1 GB.
+# One training step keeps every layer's activations for the backward pass: they grow with the
+# padded tokens of a batch (batch x (longest + 2)) and the attention maps with batch x length^2
+# (measured: 4 x 1024 tokens of full fine-tuning on 35M peaked at 4.4 GB; 16 x 1024 was worse).
+# The batch is cut until both fit; bench/upload_memory.py measures what is left.
 TOKEN_BUDGET = 4096
+ATTENTION_BUDGET = 1 << 20  # batch x padded length^2: one 1024-token sequence, or 4 of 512
 MAX_MESSAGE_CHARS = 300  # a refusal quotes the file: 100,000 CSV columns must not all come back
 
 
@@ -56,9 +59,9 @@ class TaskFileError(ValueError):
 
 
 def batch_within_budget(items, batch_size: int) -> int:
-    """``batch_size`` cut so a batch of the longest sequences stays within `TOKEN_BUDGET`."""
+    """``batch_size`` cut so a batch of the longest sequences fits both budgets above."""
     longest = max((len(seq) for seq, _ in items), default=0) + 2  # <cls> and <eos>
-    return max(1, min(batch_size, TOKEN_BUDGET // longest))
+    return max(1, min(batch_size, TOKEN_BUDGET // longest, ATTENTION_BUDGET // longest**2))
 
 
 @dataclass(frozen=True)

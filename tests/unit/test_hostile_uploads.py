@@ -156,9 +156,11 @@ def test_total_residues_are_capped() -> None:
 
 
 def test_a_batch_of_the_longest_sequences_stays_within_the_token_budget() -> None:
-    from lora_demo.tasks import TOKEN_BUDGET, batch_within_budget
+    from lora_demo.tasks import ATTENTION_BUDGET, TOKEN_BUDGET, batch_within_budget
 
     longest = [("A" * MAX_RESIDUES, 0)] * 20
     assert batch_within_budget(longest, 16) * (MAX_RESIDUES + 2) <= TOKEN_BUDGET
+    assert batch_within_budget(longest, 16) * (MAX_RESIDUES + 2) ** 2 <= ATTENTION_BUDGET
+    assert batch_within_budget([("A" * 254, 0)] * 20, 16) == 16  # 16 x 256^2 fits
     assert batch_within_budget([("ACDE", 0)] * 20, 16) == 16  # short sequences keep the batch
     assert batch_within_budget(longest, 1) == 1
