@@ -29,6 +29,8 @@ from studykit.ui import (
     t,
 )
 
+MAX_QUERY_CHARS = 200
+
 ensure_router()
 bank, lang = get_bank(), current_lang()
 show_bank_problems(bank)
@@ -40,8 +42,11 @@ st.title(t("browse.title"))
 left, right = st.columns([2, 3], gap="large")
 with left:
     query = st.text_input(
-        t("browse.search"), key="browse_query", placeholder=t("browse.search_placeholder")
-    )
+        t("browse.search"),
+        key="browse_query",
+        max_chars=MAX_QUERY_CHARS,
+        placeholder=t("browse.search_placeholder"),
+    )[:MAX_QUERY_CHARS]  # cut on the server too: the box's limit is the browser's to keep
     with st.expander(t("browse.filters"), icon=":material/filter_list:"):
         docs = [f.document for f in bank.files]
         st.multiselect(

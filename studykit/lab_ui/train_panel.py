@@ -111,7 +111,7 @@ def _train_fragment(settings: LoraSettings) -> None:
         )
         st.caption(t("lab.train.upload_limits"))
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-    c1.text_input(t("lab.train.runs"), key="lab_runs", help=t("lab.train.runs_help"))
+    c1.text_input(t("lab.train.runs"), key="lab_runs", max_chars=200, help=t("lab.train.runs_help"))
     c2.checkbox(t("lab.train.full"), key="lab_run_full")
     c3.checkbox(t("lab.train.head"), key="lab_run_head")
     st.button(
@@ -150,7 +150,7 @@ def _train_fragment(settings: LoraSettings) -> None:
 def _specs(settings: LoraSettings) -> list[RunSpec]:
     ss = st.session_state
     try:
-        pairs = parse_runs(ss["lab_runs"])
+        pairs = parse_runs(str(ss["lab_runs"])[:200])
     except ValueError as exc:
         raise _RunsError(str(exc)) from None
     specs = []
