@@ -24,9 +24,22 @@ def clip(value: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
 
+# GFM turns bare URLs and e-mail addresses into links *after* parsing, so escapes do not stop it;
+# an invisible word joiner (U+2060) inside "://", "www." and after "@" does.
+_AUTOLINK = re.compile(r"(:)(//)|(?i:(www))(\.)|(@)")
+_WORD_JOINER = "\u2060"
+
+
+def _break_autolink(match: re.Match[str]) -> str:
+    parts = [part for part in match.groups() if part is not None]
+    return parts[0] + _WORD_JOINER + "".join(parts[1:])
+
+
 def md_text(value: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
-    """``value`` as literal text for a Markdown string: one line, cut, punctuation escaped."""
-    return _PUNCTUATION.sub(r"\\\1", clip(value, max_chars))
+    """``value`` as literal text for a Markdown string: one line, cut, punctuation escaped,
+    bare URLs and addresses broken so they are not linked."""
+    text = _AUTOLINK.sub(_break_autolink, clip(value, max_chars))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 # an absolute POSIX or Windows path, or one under ~ (two parts at least: "/" alone is kept)

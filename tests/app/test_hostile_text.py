@@ -22,6 +22,7 @@ HOSTILE = [
     ":red[alarm] :material/warning: $\\frac{1}{0}$",
     "<img src=http://evil.example/x.png>",
     "http://evil.example/bare",
+    "www.evil.example and learner@evil.example",
 ]
 # what Markdown would turn into a link, an image, a directive, a formula or an autolink
 LIVE_MARKUP = re.compile(r"(?<!\\)\]\(|(?<!\\):red\[|(?<!\\)\$\\|(?<!\\)<img|(?<!\\)http://")
@@ -46,6 +47,9 @@ def _assert_no_live_markup(at, needle: str = "evil") -> None:
 def test_md_text_leaves_no_markup_alive(value: str) -> None:
     escaped = md_text(value)
     assert not LIVE_MARKUP.search(escaped) and "\n" not in escaped
+    # GFM links bare URLs after parsing (escapes do not stop it): what remains must not be one
+    seen = re.sub(r"\\(.)", r"\1", escaped)
+    assert not re.search(r"(?i)https?://|www\.|\w@\w", seen), seen
     assert len(md_text("x" * 10_000)) <= 200
 
 
