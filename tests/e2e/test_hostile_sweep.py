@@ -122,7 +122,7 @@ def test_a_backtracking_regex_in_the_lab_keeps_the_server_answering(
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_test_id("stMetricValue").first).to_be_visible()
     page.get_by_text("More settings (regex, layers").click()
-    extra = page.get_by_label("Extra targets (comma-separated names, or one regex)")
+    extra = page.get_by_role("textbox", name="Extra targets (comma-separated names, or one regex)")
     stop, latencies = threading.Event(), []
     poller = threading.Thread(target=_poll_health, args=(app_server, stop, latencies))
     poller.start()
