@@ -127,13 +127,16 @@ def test_a_backtracking_regex_in_the_lab_keeps_the_server_answering(
     poller = threading.Thread(target=_poll_health, args=(app_server, stop, latencies))
     poller.start()
     try:
+        # joined with the query/value presets into one pattern that Python's re would have run
+        # on every module name (minutes on names such as esm.embeddings.word_embeddings)
         extra.fill("(.+)+X")
         extra.press("Enter")
-        expect(page.get_by_text("matches no module").first).to_be_visible()
         wait_idle(page)
-        time.sleep(1.0)  # a few more polls after the refusal
+        expect(main.get_by_test_id("stMetricValue").first).to_have_text("164,802")
+        time.sleep(1.0)  # a few more polls after the count came back
     finally:
         stop.set()
         poller.join()
+    print(f"/_stcore/health: {len(latencies)} polls, worst {max(latencies):.3f} s")  # for -s runs
     assert latencies and max(latencies) < 1.0, f"health answered in up to {max(latencies):.2f} s"
     assert_clean(page, watch, "lab regex")
