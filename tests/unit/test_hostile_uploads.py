@@ -118,8 +118,8 @@ def test_a_file_at_the_size_limit_parses_quickly() -> None:
     body = b"sequence,label\n" + row * (MAX_SEQUENCES // 2)
     assert len(body) <= MAX_FILE_BYTES
     result = check(body, "big.csv")
-    assert isinstance(result, TaskFileError)  # one class only
-    assert "two classes" in str(result)
+    assert isinstance(result, TaskFileError)  # parsed whole, then refused by the residue cap
+    assert "residues in all" in str(result)
 
 
 @pytest.mark.parametrize(
