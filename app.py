@@ -2,14 +2,20 @@
 
 import streamlit as st
 
+from studykit.error_report import reported_errors
 from studykit.group_ui.common import is_projector
 from studykit.heap import settle_heap
 from studykit.quiz_ui import profile_picker
 from studykit.ui import init_language, language_switch, t
 
-st.set_page_config(page_title="LoRA Interview Lab", page_icon=":material/school:", layout="wide")
+# an emoji icon: Streamlit fetches a ":material/…:" page icon from fonts.gstatic.com (no outside requests)
+st.set_page_config(page_title="LoRA Interview Lab", page_icon="🎓", layout="wide")
 init_language()
-settle_heap()  # once per process: keeps the after-run garbage collection cheap under load
+# once per process: keeps the after-run garbage collection cheap under load. Waiting (only the
+# process's first runs) keeps the page's own imports of torch/peft from racing the background
+# thread's: two threads importing them at once hit Python's import-deadlock detection
+# ("cannot import name 'AutoModel' from 'transformers'" on a fresh checkout).
+settle_heap(wait=True)
 
 pages = [
     st.Page("pages/home.py", title=t("common.nav.home"), icon=":material/home:", default=True),
@@ -28,4 +34,5 @@ if not is_projector():  # the Group page's projector layout: no sidebar, room fo
         language_switch()
         profile_picker()  # the learner profile + progress-store health
 
-page.run()
+with reported_errors():  # no traceback on the page: an error id, details in the log
+    page.run()

@@ -7,12 +7,14 @@ the allowed values, in plain English, so a UI can show ``str(err)`` directly.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from peft import LoraConfig, TaskType
 
 from .esm import DTYPES, HEADS, MODEL_NAMES, SPECS, resolve_model_name
+from .target_regex import TargetRegexError, compile_target_regex, matching_names
 
 # init_lora_weights values that work offline, by the name shown to users.
 INIT_CHOICES: dict[str, Any] = {
@@ -270,11 +272,9 @@ def _check_targets(s: LoraSettings) -> None:
                 "targets", "the target regex is empty; give names like query,value or a regex"
             )
         try:
-            re.compile(t)
-        except re.error as exc:
-            raise LoraSettingsError(
-                "targets", f"{t!r} is not a valid regular expression ({exc})"
-            ) from None
+            compile_target_regex(t)  # RE2: linear-time matching, never Python's backtracking
+        except TargetRegexError as exc:
+            raise LoraSettingsError("targets", str(exc)) from None
         if s.layers is not None:
             raise LoraSettingsError(
                 "layers",
@@ -327,14 +327,44 @@ def task_type(s: LoraSettings) -> TaskType | None:
     return None if s.task_type == "none" else _TASK_FOR_HEAD[s.head]
 
 
-def lora_config(s: LoraSettings, *, meta: bool = False) -> LoraConfig:
-    """PEFT ``LoraConfig`` for validated settings (``meta``: replace data-dependent inits)."""
+def explicit_targets(s: LoraSettings, module_names: Iterable[str]) -> list[str] | str:
+    """``target_modules`` for PEFT: a regex becomes the list of module names it fully matches.
+
+    PEFT would match a string with Python's backtracking ``re`` (a hostile pattern stalls the
+    process); RE2 matches it here instead, so PEFT only sees exact names.
+    """
+    if not isinstance(s.targets, str):
+        names = list(s.targets)
+        return "all-linear" if names == ["all-linear"] else names
+    try:
+        matched = list(matching_names(s.targets, module_names))
+    except TargetRegexError as exc:
+        raise LoraSettingsError("targets", str(exc)) from None
+    if not matched:
+        raise LoraSettingsError(
+            "targets",
+            f"{s.targets[:80]!r} matches no module of {s.spec.short}. Try names such as query, "
+            "value, attention.output.dense, or a regex such as .*\\.layer\\.5\\..*query",
+        )
+    return matched
+
+
+def lora_config(
+    s: LoraSettings, *, meta: bool = False, module_names: Iterable[str] | None = None
+) -> LoraConfig:
+    """PEFT ``LoraConfig`` for validated settings (``meta``: replace data-dependent inits).
+
+    A regex target needs ``module_names`` (the model's ``named_modules()`` names; default: the
+    architecture's, from a meta-device model) and is passed to PEFT as the names it matches.
+    """
     init = INIT_CHOICES[s.init]
     if meta:
         init = True  # same shapes and counts; SVD/QR/orthogonal inits cannot run without data
-    targets = s.targets if isinstance(s.targets, str) else list(s.targets)
-    if targets == ["all-linear"]:
-        targets = "all-linear"
+    if isinstance(s.targets, str) and module_names is None:
+        from .esm import meta_model
+
+        module_names = [n for n, _ in meta_model(s.model, s.head, s.num_labels).named_modules()]
+    targets = explicit_targets(s, module_names or ())
     return LoraConfig(
         r=s.r,
         lora_alpha=s.alpha,

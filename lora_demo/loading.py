@@ -285,6 +285,8 @@ def resolve_device(device: str) -> str:
 
 def wrap(net: nn.Module, settings: LoraSettings, *, meta: bool = False) -> PeftModel:
     """``get_peft_model`` on ``net`` (mutated in place); PEFT errors become LoraSettingsError."""
+    # a regex target becomes explicit names here (RE2), so PEFT never runs a user's regex
+    config = lora_config(settings, meta=meta, module_names=[n for n, _ in net.named_modules()])
     try:
         with warnings.catch_warnings():
             # transformers 5.23 deprecation noise triggered inside PEFT; not the user's concern
@@ -292,14 +294,14 @@ def wrap(net: nn.Module, settings: LoraSettings, *, meta: bool = False) -> PeftM
             if meta:
                 # create the LoRA layers directly on meta: no allocation, init is a no-op
                 with torch.device("meta"):
-                    return get_peft_model(net, lora_config(settings, meta=True))
-            return get_peft_model(net, lora_config(settings))
+                    return get_peft_model(net, config)
+            return get_peft_model(net, config)
     except (ValueError, TypeError) as exc:
         text = str(exc)
         if "not found in the base model" in text or "target_modules" in text:
             raise LoraSettingsError(
                 "targets",
-                f"{settings.targets!r} matches no module of {settings.spec.short}. "
+                f"{str(settings.targets)[:120]!r} matches no module of {settings.spec.short}. "
                 "Try names such as query, key, value, attention.output.dense, intermediate.dense, "
                 "output.dense, dense, all-linear, or a regex.",
             ) from None

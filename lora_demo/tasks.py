@@ -39,8 +39,29 @@ MAX_SEQUENCES = 2000
 MIN_SEQUENCES = 4
 
 
+MAX_TOTAL_RESIDUES = 250_000  # all sequences of one upload together
+# One training step keeps every layer's activations for the backward pass: they grow with the
+# padded tokens of a batch (batch x (longest + 2)) and the attention maps with batch x length^2
+# (measured: 4 x 1024 tokens of full fine-tuning on 35M peaked at 4.4 GB; 16 x 1024 was worse).
+# The batch is cut until both fit; bench/upload_memory.py measures what is left.
+TOKEN_BUDGET = 4096
+ATTENTION_BUDGET = 1 << 20  # batch x padded length^2: one 1024-token sequence, or 4 of 512
+MAX_MESSAGE_CHARS = 300  # a refusal quotes the file: 100,000 CSV columns must not all come back
+
+
 class TaskFileError(ValueError):
-    """A user file that cannot be used; ``str(err)`` says why in plain English."""
+    """A user file that cannot be used; ``str(err)`` says why in plain English (bounded)."""
+
+    def __init__(self, message: str) -> None:
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[: MAX_MESSAGE_CHARS - 1] + "…"
+        super().__init__(message)
+
+
+def batch_within_budget(items, batch_size: int) -> int:
+    """``batch_size`` cut so a batch of the longest sequences fits both budgets above."""
+    longest = max((len(seq) for seq, _ in items), default=0) + 2  # <cls> and <eos>
+    return max(1, min(batch_size, TOKEN_BUDGET // longest, ATTENTION_BUDGET // longest**2))
 
 
 @dataclass(frozen=True)
@@ -166,7 +187,7 @@ def _parse_label(raw: str, seq: str, where: str) -> object:
     raw = raw.strip()
     if re.fullmatch(r"[0-9]+", raw) and len(raw) == len(seq) > 1:  # ASCII digits only
         return [int(c) for c in raw]  # one digit per residue: a per-residue task
-    if re.fullmatch(r"-?[0-9]+", raw):
+    if re.fullmatch(r"-?[0-9]{1,6}", raw):  # int() of 900k digits raises its own ValueError
         return int(raw)
     raise TaskFileError(
         f"{where}: label {raw[:30]!r} must be an integer class (e.g. 0 or 1) "
@@ -195,7 +216,8 @@ def _read_csv(text: str) -> list[tuple[str, object]]:
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "sequence" not in fields or "label" not in fields:
         raise TaskFileError(
-            f"the CSV needs a header with columns 'sequence' and 'label' (found {fields})."
+            "the CSV needs a header with columns 'sequence' and 'label' "
+            f"(found {len(fields)} column(s): {', '.join(f[:30] for f in fields[:5])})."
         )
     reader.fieldnames = fields
     items = []
@@ -217,7 +239,8 @@ def _read_fasta(text: str) -> list[tuple[str, object]]:
             return
         if len(items) >= MAX_SEQUENCES:
             raise TaskFileError(f"the file has more than {MAX_SEQUENCES} sequences.")
-        where = f"record {header.split()[0] if header.split() else '?'} (line {line_no})"
+        name = header.split()[0][:40] if header.split() else "?"
+        where = f"record {name} (line {line_no})"
         fields = dict(t.split("=", 1) for t in header.split()[1:] if "=" in t)
         if "label" not in fields:
             raise TaskFileError(f"{where}: the header needs a label, e.g. '>P12345 label=1'.")
@@ -241,8 +264,8 @@ def load_user_task(
 ) -> ProteinTask:
     """Parse a user CSV (columns sequence,label) or FASTA (``>id label=1``) into a task.
 
-    Limits: at most 1 MB, 2000 sequences, 1022 residues each, ESM alphabet letters only, at least
-    4 sequences and 2 classes. Every problem raises :class:`TaskFileError` with the reason.
+    Limits: at most 1 MB, 2000 sequences, 1022 residues each, 250,000 residues in all, ESM
+    alphabet letters only, at least 4 sequences and 2 classes. Every problem raises :class:`TaskFileError` with the reason.
     """
     if len(data) > MAX_FILE_BYTES:
         raise TaskFileError(
@@ -268,6 +291,12 @@ def load_user_task(
         raise TaskFileError(
             f"the file has {len(items)} sequence(s); at least {MIN_SEQUENCES} are needed."
         )
+    residues = sum(len(seq) for seq, _ in items)
+    if residues > MAX_TOTAL_RESIDUES:
+        raise TaskFileError(
+            f"the file has {residues:,} residues in all; the limit is {MAX_TOTAL_RESIDUES:,} "
+            "(fewer or shorter sequences)."
+        )
     per_residue = [isinstance(lab, list) for _, lab in items]
     if any(per_residue) and not all(per_residue):
         raise TaskFileError("mix of per-sequence and per-residue labels; use one kind in a file.")
@@ -278,4 +307,5 @@ def load_user_task(
     if len(values) < 2:
         raise TaskFileError(f"all labels are {values.pop()}; at least two classes are needed.")
     train, val = _split(items, val_fraction, seed)
-    return ProteinTask(filename, kind, max(values) + 1, train, val, f"user file {filename}")
+    name = filename if len(filename) <= 100 else filename[:99] + "…"
+    return ProteinTask(name, kind, max(values) + 1, train, val, f"user file {name}")

@@ -16,7 +16,7 @@ from torch import nn
 
 from .adapters import LoraSettings
 from .loading import fresh_base, peft_model
-from .tasks import ProteinTask, batches, encode, make_task
+from .tasks import ProteinTask, batch_within_budget, batches, encode, make_task
 
 MODES = ("lora", "full", "head")
 DEFAULT_LR = {"lora": 2e-3, "full": 5e-4, "head": 2e-3}
@@ -173,8 +173,10 @@ def train(
     opt = make_optimizer(params, spec.learning_rate)
     if device == "cuda":
         torch.cuda.reset_peak_memory_stats()
+    # within the padded-token budget: a training's memory stays bounded for any upload
+    batch_size = batch_within_budget(task.train, batch_size)
     data = batches(task.train, task.kind, batch_size, seed)  # same batches for every run
-    val = encode_val(task, device)
+    val = encode_val(task, device, batch_within_budget(task.val, 64))
     model.train()
     reports: list[StepReport] = []
     stopped, t_start = False, time.perf_counter()

@@ -13,6 +13,7 @@ from studykit.browse_state import (
     revealed,
     selected_id,
 )
+from studykit.plain_text import md_text
 from studykit.question_view import (
     document_title,
     render_answer,
@@ -33,20 +34,25 @@ from studykit.ui import (
 )
 from studykit.widget_texts import multiselect_texts
 
+MAX_QUERY_CHARS = 200
+
 ensure_router()
 bank, lang = get_bank(), current_lang()
 show_bank_problems(bank)
 by_id = bank.by_id()
 restore_filters()
 if missing := apply_query_param(by_id):
-    st.info(t("browse.not_found", qid=missing))
+    st.info(t("browse.not_found", qid=md_text(missing, 80)))
 
 st.title(t("browse.title"))
 left, right = st.columns([2, 3], gap="large")
 with left:
     query = st.text_input(
-        t("browse.search"), key="browse_query", placeholder=t("browse.search_placeholder")
-    )
+        t("browse.search"),
+        key="browse_query",
+        max_chars=MAX_QUERY_CHARS,
+        placeholder=t("browse.search_placeholder"),
+    )[:MAX_QUERY_CHARS]  # cut on the server too: the box's limit is the browser's to keep
     with st.expander(t("browse.filters"), icon=":material/filter_list:"):
         docs = [f.document for f in bank.files]
         st.multiselect(

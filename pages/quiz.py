@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studykit.plain_text import public_text
 from studykit.quiz_ui.cram import cram
 from studykit.quiz_ui.daily_review import daily_review
 from studykit.quiz_ui.mock_interview import mock_interview
@@ -27,7 +28,10 @@ with database_guard():  # the database may go away between two queries of this r
         st.info(t("quiz.empty_bank"), icon=":material/inbox:")
         st.stop()
     if not store.status.writable:
-        st.warning(t("quiz.read_only_quiz", detail=store.status.detail), icon=":material/lock:")
+        st.warning(
+            t("quiz.read_only_quiz", detail=public_text(store.status.detail, 200)),
+            icon=":material/lock:",
+        )
     elif store.status.kind == "recovered":
         store_notice(store)
 

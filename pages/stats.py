@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studykit.quiz_ui.progress import load_progress, unknown_ids_notice
+from studykit.plain_text import md_text
+from studykit.quiz_ui.progress import bad_rows_notice, load_progress, unknown_ids_notice
 from studykit.quiz_ui.session import database_guard, local_tz, now_utc, open_session
 from studykit.stats import leeches, reviews_on, reviews_per_day
 from studykit.stats_ui.charts import activity_heatmap, due_forecast_chart, mastery_charts
@@ -26,10 +27,11 @@ with database_guard():  # the database may go away between two queries of this r
     today = now.astimezone(tz).date()
 
     st.title(t("stats.title"))
-    st.caption(t("stats.profile", name=session.profile_name))
+    st.caption(t("stats.profile", name=md_text(session.profile_name, 80)))
     progress = load_progress(session.store, session.profile_id, session.bank)
     reviews = progress.reviews
     unknown_ids_notice(progress)
+    bad_rows_notice(progress)
 
     per_day = reviews_per_day(reviews, tz)
     leech_list = leeches(r for r in reviews if r.question_id in session.by_id)

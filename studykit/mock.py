@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from studykit.answer_limits import bounded_answer
 from studykit.grading import GradeResult, grade_answer
 from studykit.schema import KeyPoint, Question
 
@@ -65,6 +66,7 @@ def score_mock_answer(
     seconds: float,
 ) -> tuple[MockAnswer, GradeResult | None]:
     """Grade one typed interview answer against the step's key points (None when it has none)."""
+    typed = bounded_answer(typed)  # the grader's work stays bounded whatever the caller passes
     result = grade_answer(typed, key_points) if key_points else None
     answer = MockAnswer(
         question_id,

@@ -6,14 +6,25 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from studykit.review_window import review_time_problem
 from studykit.schema import ID_PATTERN
 from studykit.store import MODES, NewReview, ProgressStore, Review
 
 FORMAT = "lora-interview-lab-progress"
 FORMAT_VERSION = 1
 MAX_IMPORT_BYTES = 2_000_000
+MAX_JSON_DEPTH = 16  # an export nests 4 deep; Python's json recurses once per level
+MAX_DURATION_MS = 24 * 3600 * 1000  # one answer never takes longer than a day
 
 
 class ImportRefused(ValueError):
@@ -38,13 +49,22 @@ class ReviewRecord(_Strict):
     reviewed_at: AwareDatetime
     rating: int = Field(ge=1, le=4)
     mode: Literal["review", "cram", "mock"] = "review"
-    duration_ms: int | None = Field(default=None, ge=0, le=2**31 - 1)  # an INTEGER column
+    duration_ms: int | None = Field(default=None, ge=0, le=MAX_DURATION_MS)
     proposed_rating: int | None = Field(default=None, ge=1, le=4)
     coverage: float | None = Field(default=None, ge=0, le=1)
     # key-point indices, stored as JSON text in a 400-character column
     missed_points: list[Annotated[int, Field(ge=0, le=999)]] | None = Field(
         default=None, max_length=60
     )
+
+    @field_validator("reviewed_at")
+    @classmethod
+    def _in_review_window(cls, value: datetime, info: ValidationInfo) -> datetime:
+        # imports only: an export must carry every stored row, even one outside the window
+        problem = review_time_problem(value) if (info.context or {}).get("importing") else None
+        if problem:
+            raise ValueError(problem)  # 9999-12-31 would overflow the FSRS replay
+        return value
 
     @field_validator("card_key")
     @classmethod
@@ -112,6 +132,11 @@ def parse_progress(raw: bytes | str) -> ProgressFile:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ImportRefused(f"not UTF-8 text: {exc.reason}", "not_utf8") from exc
+    too_deep = ImportRefused(
+        f"the JSON nests deeper than {MAX_JSON_DEPTH} levels; a progress export nests 4 deep",
+        "too_deep",
+        limit=MAX_JSON_DEPTH,
+    )
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -121,12 +146,16 @@ def parse_progress(raw: bytes | str) -> ProgressFile:
             line=exc.lineno,
             column=exc.colno,
         ) from exc
+    except RecursionError:  # json's parser recurses once per level: 100,000 '[' end here
+        raise too_deep from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise too_deep
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused(
             f'not a progress export (expected "format": "{FORMAT}")', "not_export", format=FORMAT
         )
     try:
-        return ProgressFile.model_validate(data)
+        return ProgressFile.model_validate(data, context={"importing": True})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -136,6 +165,19 @@ def parse_progress(raw: bytes | str) -> ProgressFile:
             where=where or "-",
             count=exc.error_count(),
         ) from exc
+
+
+def json_depth(value: object) -> int:
+    """How deep lists and objects nest in parsed JSON (a loop, not recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def import_progress(store: ProgressStore, profile_id: int, raw: bytes | str) -> int:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from fsrs import Card, Rating, Scheduler, State
 
 from studykit.cards import has_follow_up
+from studykit.review_window import review_time_problem
 from studykit.schema import Question
 
 DEFAULT_RETENTION = 0.9
@@ -65,6 +66,16 @@ class Replay:
     cards: dict[str, Card] = field(default_factory=dict)
     history: list[ReplayedReview] = field(default_factory=list)
     unknown: dict[str, int] = field(default_factory=dict)  # question id -> skipped rows
+    bad: list[BadRow] = field(default_factory=list)  # rows that cannot be replayed (kept, skipped)
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A stored row the replay skipped: its card, its time as stored, and why (English)."""
+
+    card_key: str
+    reviewed_at: str
+    reason: str
 
 
 class ReviewLike:  # structural: anything with these attributes (store.Review, test doubles)
@@ -80,19 +91,34 @@ def replay(
     scheduler: Scheduler,
     known_ids: set[str] | frozenset[str] | None = None,
 ) -> Replay:
-    """Replay review-mode rows in order. Rows for question ids not in `known_ids` are counted, skipped."""
+    """Replay review-mode rows in order. Rows for question ids not in `known_ids` are counted, skipped.
+
+    A row that cannot be replayed (a time outside the review window, a rating FSRS refuses, a
+    date overflow) is skipped and listed in ``bad``: one stored row never breaks a learner.
+    """
     out = Replay()
+    now = datetime.now(UTC)
     for review in sorted(reviews, key=lambda r: r.reviewed_at):
         if review.mode not in SCHEDULING_MODES:
             continue
         if known_ids is not None and review.question_id not in known_ids:
             out.unknown[review.question_id] = out.unknown.get(review.question_id, 0) + 1
             continue
+        problem = review_time_problem(review.reviewed_at, now)
+        if problem is None and review.rating not in (1, 2, 3, 4):
+            problem = f"rating {review.rating!r} is not 1-4"
+        if problem is not None:
+            out.bad.append(BadRow(review.card_key, str(review.reviewed_at)[:40], problem))
+            continue
         at = review.reviewed_at.astimezone(UTC)
         before = out.cards.get(review.card_key)
         card = before or new_card(review.card_key, at)
         state_before = before.state if before else None
-        card, _ = scheduler.review_card(card, Rating(review.rating), review_datetime=at)
+        try:
+            card, _ = scheduler.review_card(card, Rating(review.rating), review_datetime=at)
+        except (OverflowError, ValueError) as exc:  # a due date past year 9999, odd state
+            out.bad.append(BadRow(review.card_key, str(at)[:40], type(exc).__name__))
+            continue
         out.cards[review.card_key] = card
         out.history.append(
             ReplayedReview(review.card_key, review.rating, at, state_before, card.due)

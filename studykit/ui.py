@@ -9,6 +9,7 @@ import streamlit as st
 
 from studykit.bank import Bank, load_bank
 from studykit.i18n import LANGUAGES, normalize_lang, translate
+from studykit.plain_text import md_text
 from studykit.search import SearchIndex
 
 LANG_KEY = "lang"
@@ -45,6 +46,9 @@ def language_switch() -> str:
     return lang
 
 
+MAX_PROBLEMS_SHOWN = 12
+
+
 @st.cache_resource(show_spinner=False)
 def get_bank() -> Bank:
     """The question bank, loaded once per server process (it is immutable, so sharing is safe)."""
@@ -55,10 +59,12 @@ def show_bank_problems(bank: Bank) -> None:
     """Tell the user which question files were refused and why; the rest of the app keeps working."""
     if not bank.problems:
         return
-    lines = "\n".join(f"- `{problem}`" for problem in bank.problems)
-    st.warning(
-        f"{t('common.refused_files', n=len(bank.problems))}\n{lines}\n\n{t('common.refused_hint')}"
-    )
+    files = list(dict.fromkeys(problem.file for problem in bank.problems))
+    shown = bank.problems[:MAX_PROBLEMS_SHOWN]  # a broken file can have thousands of problems
+    lines = "\n".join(f"- {md_text(problem, 300)}" for problem in shown)
+    if len(bank.problems) > len(shown):
+        lines += f"\n- … +{len(bank.problems) - len(shown)}"
+    st.warning(f"{t('common.refused_files', n=len(files))}\n{lines}\n\n{t('common.refused_hint')}")
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from lora_demo import SPECS, LoraSettingsError, ModelLoadError, TaskFileError
+from studykit.plain_text import md_text, public_text
 from studykit.ui import t
 
 LOG = logging.getLogger("lora_lab")
@@ -38,16 +39,20 @@ def show_error(exc: BaseException, what: str) -> None:
     """A clear message on the page for `exc`; the traceback goes to the server log only."""
     if isinstance(exc, LoraSettingsError):
         st.error(
-            t("lab.error.settings", message=exc.message, setting=exc.setting),
+            t(
+                "lab.error.settings",
+                message=public_text(exc.message, 300),
+                setting=md_text(exc.setting, 40),
+            ),
             icon=":material/tune:",
         )
     elif isinstance(exc, TaskFileError):
-        st.error(t("lab.error.upload", message=str(exc)), icon=":material/upload_file:")
+        st.error(t("lab.error.upload", message=md_text(exc, 300)), icon=":material/upload_file:")
     elif isinstance(exc, torch.cuda.OutOfMemoryError | MemoryError):
         LOG.warning("out of memory during %s", what)
         st.error(t("lab.error.oom", what=what), icon=":material/memory:")
     elif isinstance(exc, ModelLoadError):
-        st.error(t("lab.error.load", message=str(exc)), icon=":material/cloud_off:")
+        st.error(t("lab.error.load", message=public_text(exc, 300)), icon=":material/cloud_off:")
     else:
         LOG.exception("lab panel %s failed", what, exc_info=exc)
         st.error(

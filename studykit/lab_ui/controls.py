@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 import torch
@@ -21,7 +20,10 @@ from lora_demo import (
     targets_from_presets,
 )
 from lora_demo.project_checkpoint import project_checkpoint, resolve_project_source
+from lora_demo.target_regex import MAX_PATTERN_CHARS
+from studykit.deployment import model_folder, model_folders, models_dir
 from studykit.lab_ui.common import is_live, show_error, size_label
+from studykit.plain_text import public_text
 from studykit.ui import t
 from studykit.widget_texts import multiselect_texts
 
@@ -43,7 +45,7 @@ DEFAULTS: dict[str, object] = {
     "lab_device": "cpu",
     "lab_no_task": False,
     "lab_weights": "random",
-    "lab_weights_path": "",
+    "lab_weights_path": None,
 }
 WEIGHT_CHOICES = ("random", "project", "folder", "cache")  # project: lora_demo/checkpoints/...
 _FIELD_KEYS = {
@@ -68,9 +70,17 @@ def devices() -> list[str]:
     return out
 
 
+def weight_choices() -> tuple[str, ...]:
+    """ "Local folder" only where the admin configured a models folder (never when shared)."""
+    return tuple(w for w in WEIGHT_CHOICES if w != "folder" or models_dir() is not None)
+
+
 def weights_source() -> str:
-    """The `source` for LoraSettings from the Weights control (a folder becomes an absolute path,
-    so it is never mistaken for a hub id: the Lab never downloads)."""
+    """The `source` for LoraSettings from the Weights control.
+
+    A local folder is picked by name among the checkpoint folders under the configured models
+    folder (`LORA_LAB_MODELS_DIR`): no typed paths, so no `~`, no probing which folders exist.
+    """
     ss = st.session_state
     choice = ss.get("lab_weights", "random")
     if choice == "cache":
@@ -78,11 +88,17 @@ def weights_source() -> str:
     if choice == "project":  # this project's pretrained 8M (absolute path, or a clear error)
         return resolve_project_source("project")
     if choice == "folder":
-        path = str(ss.get("lab_weights_path", "")).strip()
-        if not path:
+        folder = model_folder(str(ss.get("lab_weights_path") or ""))
+        if folder is None:
             raise LoraSettingsError("source", t("lab.controls.weights_path_empty"))
-        return str(Path(path).expanduser().resolve())
+        return str(folder)
     return "random"
+
+
+def public_provenance(provenance: str) -> str:
+    """Where the weights came from, with the models folder's server path left out."""
+    root = models_dir()
+    return provenance.replace(str(root), "models") if root is not None else provenance
 
 
 def _init_state() -> None:
@@ -147,7 +163,7 @@ def render_controls() -> Controls:
     )
     ckpt = project_checkpoint()
     weight_labels = {w: t(f"lab.controls.weights_{w}") for w in WEIGHT_CHOICES}
-    choices = [w for w in WEIGHT_CHOICES if w != "project" or ckpt is not None]
+    choices = [w for w in weight_choices() if w != "project" or ckpt is not None]
     if ckpt is not None:
         weight_labels["project"] = t("lab.controls.weights_project", label=ckpt.label)
     if ss.get("lab_weights") not in choices:
@@ -159,11 +175,16 @@ def render_controls() -> Controls:
         format_func=weight_labels.__getitem__,
     )
     if ss["lab_weights"] == "folder":
-        st.text_input(
+        folders = model_folders()
+        if ss.get("lab_weights_path") not in folders:
+            ss["lab_weights_path"] = None
+        st.selectbox(
             t("lab.controls.weights_path"),
+            folders,
             key="lab_weights_path",
+            index=None,
             help=t("lab.controls.weights_path_help"),
-            placeholder="/path/to/esm2_t6_8M_UR50D",
+            placeholder=t("lab.controls.weights_path_pick"),
         )
     st.slider("r", 1, 64, key="lab_r", help=t("lab.controls.r_help"))
     st.slider("lora_alpha", 1, 128, key="lab_alpha", help=t("lab.controls.alpha_help"))
@@ -176,6 +197,7 @@ def render_controls() -> Controls:
         st.text_input(
             t("lab.controls.extra"),
             key="lab_extra",
+            max_chars=MAX_PATTERN_CHARS,
             help=t("lab.controls.extra_help"),
             placeholder="dense  |  .*\\.layer\\.(?:4|5)\\.attention\\.self\\.query",
         )
@@ -231,7 +253,11 @@ def weights_note(settings: LoraSettings | None) -> LoraSettings | None:
         show_error(exc, t("lab.controls.weights"))
         return None
     st.success(
-        t("lab.weights_loaded", provenance=provenance, model=size_label(settings.model)),
+        t(
+            "lab.weights_loaded",
+            provenance=public_text(public_provenance(provenance), 300),
+            model=size_label(settings.model),
+        ),
         icon=":material/download_done:",
     )
     return settings

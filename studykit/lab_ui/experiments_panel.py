@@ -16,6 +16,7 @@ from lora_demo import (
 )
 from studykit.lab_ui.common import guarded, is_live, settings_key
 from studykit.lab_ui.controls import apply_experiment
+from studykit.plain_text import md_text
 from studykit.ui import current_lang, get_bank, t
 
 APPLIED = "lab_exp_applied"
@@ -51,7 +52,8 @@ def unknown_experiment_notice() -> None:
     exp_id = st.query_params.get("exp")
     if exp_id and exp_id not in EXPERIMENTS:
         st.warning(
-            t("lab.exp.unknown", id=exp_id, ids=", ".join(EXPERIMENTS)), icon=":material/help:"
+            t("lab.exp.unknown", id=md_text(exp_id, 80), ids=", ".join(EXPERIMENTS)),
+            icon=":material/help:",
         )
 
 

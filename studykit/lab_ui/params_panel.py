@@ -11,6 +11,7 @@ import streamlit as st
 from lora_demo import MODEL_NAMES, CountResult, LoraSettings, count, trainable_vs_r
 from studykit.lab_ui.common import SIZE_LABELS, fmt_int, guarded, is_live, settings_key
 from studykit.lab_ui.session_model import adapted_layer_view
+from studykit.plain_text import md_text
 from studykit.ui import t
 
 R_VALUES = (1, 2, 4, 8, 16, 32, 64)
@@ -115,7 +116,9 @@ def matched_panel(settings: LoraSettings) -> None:
         c = cached_count(settings_key(settings), settings)
         for pitfall in c.pitfalls:
             title = t(f"lab.pitfall.{pitfall.code}")
-            detail = t(f"lab.pitfall_detail.{pitfall.code}", **dict(pitfall.details))
+            # details can carry the user's own target names: shown as text
+            details = {k: md_text(v, 200) for k, v in dict(pitfall.details).items()}
+            detail = t(f"lab.pitfall_detail.{pitfall.code}", **details)
             st.warning(f"**{title}**  \n{detail}", icon=":material/warning:")
         if not c.pitfalls:
             st.success(t("lab.matched.no_pitfalls"), icon=":material/check_circle:")

@@ -23,6 +23,7 @@ from lora_demo import TASKS, LoraSettings, RunSpec, StepReport, load_user_task, 
 from lora_demo.real_tasks import REAL_TASKS, load_real_task, majority_baseline
 from studykit.lab_ui.common import fmt_bytes, guarded, is_live
 from studykit.lab_ui.real_data import built_real_tasks, data_card
+from studykit.plain_text import md_text
 from studykit.ui import t
 
 STATE = "lab_train_state"
@@ -121,7 +122,7 @@ def _train_fragment(settings: LoraSettings) -> None:
         )
         st.caption(t("lab.train.upload_limits"))
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-    c1.text_input(t("lab.train.runs"), key="lab_runs", help=t("lab.train.runs_help"))
+    c1.text_input(t("lab.train.runs"), key="lab_runs", max_chars=200, help=t("lab.train.runs_help"))
     c2.checkbox(t("lab.train.full"), key="lab_run_full")
     c3.checkbox(t("lab.train.head"), key="lab_run_head")
     st.button(
@@ -144,7 +145,9 @@ def _train_fragment(settings: LoraSettings) -> None:
     if state["status"] == "stopped":
         status_slot.warning(t("lab.train.stopped"), icon=":material/stop_circle:")
     elif state["status"] == "done":
-        status_slot.success(t("lab.train.done", task=state["task"]), icon=":material/check_circle:")
+        status_slot.success(
+            t("lab.train.done", task=md_text(state["task"], 80)), icon=":material/check_circle:"
+        )
     if not state["steps"]:
         return
     chart_slot.plotly_chart(
@@ -160,7 +163,7 @@ def _train_fragment(settings: LoraSettings) -> None:
 def _specs(settings: LoraSettings) -> list[RunSpec]:
     ss = st.session_state
     try:
-        pairs = parse_runs(ss["lab_runs"])
+        pairs = parse_runs(str(ss["lab_runs"])[:200])
     except ValueError as exc:
         raise _RunsError(str(exc)) from None
     specs = []
@@ -183,7 +186,7 @@ def _run(settings: LoraSettings, status_slot, chart_slot) -> None:
     try:
         specs = _specs(settings)
     except _RunsError as exc:
-        status_slot.error(t("lab.train.bad_runs", part=str(exc)), icon=":material/edit:")
+        status_slot.error(t("lab.train.bad_runs", part=md_text(exc, 120)), icon=":material/edit:")
         return
     if not specs:
         status_slot.info(t("lab.train.no_runs"))

@@ -8,7 +8,13 @@ from studykit.quiz_ui.card_context import CardContext
 from studykit.quiz_ui.card_grading import grade_messages, save_failed
 from studykit.quiz_ui.filters import question_filters
 from studykit.quiz_ui.follow_ups import after_grade, next_follow_up, skip_follow_ups
-from studykit.quiz_ui.progress import Progress, load_progress, retention_of, unknown_ids_notice
+from studykit.quiz_ui.progress import (
+    Progress,
+    bad_rows_notice,
+    load_progress,
+    retention_of,
+    unknown_ids_notice,
+)
 from studykit.quiz_ui.session import StudySession, local_tz, now_utc
 from studykit.quiz_ui.study_card import study_card
 from studykit.quiz_ui.undo import can_undo, undo_last_grade
@@ -87,6 +93,7 @@ def daily_review(session: StudySession) -> None:
         t("quiz.metric.today"), reviews_on(progress.reviews, now.astimezone(tz).date(), tz)
     )
     unknown_ids_notice(progress)
+    bad_rows_notice(progress)
     _settings(session)
     grade_messages("review")
     last = store.last_review(profile_id)

@@ -10,6 +10,7 @@ import time
 
 import streamlit as st
 
+from studykit.answer_limits import MAX_ANSWER_CHARS, bounded_answer
 from studykit.cards import card_parts
 from studykit.mock import (
     SECONDS_PER_QUESTION,
@@ -48,7 +49,7 @@ def _submit_mock(session: StudySession) -> None:
     state = st.session_state["mock"]
     qid, n = state["steps"][state["index"]]
     _, _, key_points = card_parts(session.by_id[qid], n, current_lang())
-    typed = st.session_state.get(f"mock_answer_{state['index']}", "") or ""
+    typed = bounded_answer(st.session_state.get(f"mock_answer_{state['index']}"))
     seconds = time.time() - state["shown"]
     answer, result = score_mock_answer(qid, n, typed, key_points, seconds)
     state["answers"].append(answer)
@@ -116,6 +117,7 @@ def mock_interview(session: StudySession) -> None:
     st.text_area(
         t("quiz.your_answer"),
         key=f"mock_answer_{index}",
+        max_chars=MAX_ANSWER_CHARS,
         height=150,
         placeholder=t("quiz.mock.placeholder"),
     )

@@ -8,6 +8,7 @@ import streamlit as st
 from fsrs import Scheduler
 
 from studykit.bank import Bank
+from studykit.plain_text import md_text
 from studykit.schedule import DEFAULT_RETENTION, Replay, make_scheduler, replay
 from studykit.store import ProgressStore, Review
 from studykit.ui import t
@@ -62,3 +63,19 @@ def unknown_ids_notice(progress: Progress) -> None:
     if progress.replay.unknown:
         ids = ", ".join(f"`{qid}`" for qid in sorted(progress.replay.unknown))
         st.caption(t("quiz.unknown_ids", n=len(progress.replay.unknown), ids=ids))
+
+
+def bad_rows_notice(progress: Progress, shown: int = 5) -> None:
+    """Rows the replay had to skip (e.g. a review dated 9999-12-31): kept, named, never fatal."""
+    bad = progress.replay.bad
+    if not bad:
+        return
+    rows = "; ".join(
+        f"{md_text(row.card_key, 80)} @ {md_text(row.reviewed_at, 40)} ({md_text(row.reason, 80)})"
+        for row in bad[:shown]
+    )
+    more = len(bad) - shown
+    st.warning(
+        t("quiz.bad_rows", n=len(bad), rows=rows + (f"; … +{more}" if more > 0 else "")),
+        icon=":material/report:",
+    )

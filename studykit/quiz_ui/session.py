@@ -12,12 +12,13 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from studykit.bank import Bank
+from studykit.deployment import shared_deployment
+from studykit.learner_access import active_learner
+from studykit.plain_text import public_text
 from studykit.schema import Question
 from studykit.settings import database_url
 from studykit.store import DEFAULT_PROFILE, ProgressStore, open_store
 from studykit.ui import current_lang, t
-
-ACTIVE_PROFILE = "active_profile"  # a plain key that survives page switches and widget cleanup
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,7 +34,9 @@ def get_store() -> ProgressStore:
 def store_unavailable(exc: Exception) -> str:
     """A one-line reason for a progress-database error (no SQL, no traceback)."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return t("quiz.store.read_only", detail=reason[0][:200] if reason else type(exc).__name__)
+    return t(
+        "quiz.store.read_only", detail=public_text(reason[0], 200) if reason else type(exc).__name__
+    )
 
 
 @contextmanager
@@ -62,13 +65,18 @@ def local_tz() -> tzinfo:
         return UTC
 
 
-def current_profile(store: ProgressStore) -> tuple[int, str]:
-    """(profile id, name) chosen in the sidebar; id 0 when the store is read-only and empty."""
-    name = st.session_state.get(ACTIVE_PROFILE) or DEFAULT_PROFILE
-    found = store.get_profile(name) or store.get_profile(DEFAULT_PROFILE)
-    if found is None and store.status.writable:
-        found = store.ensure_profile(DEFAULT_PROFILE)
-    return (found.id, found.name) if found else (0, DEFAULT_PROFILE)
+def current_profile(store: ProgressStore) -> tuple[int, str] | None:
+    """(profile id, name) of the open learner; None when no learner may be opened yet.
+
+    On one learner's machine a first run creates "default"; a read-only, empty store gives id 0.
+    """
+    profile = active_learner(store)
+    if profile is None and not shared_deployment():
+        if not store.status.writable:
+            return 0, DEFAULT_PROFILE
+        if store.get_profile(DEFAULT_PROFILE) is None:
+            profile = store.ensure_profile(DEFAULT_PROFILE)
+    return (profile.id, profile.name) if profile else None
 
 
 @dataclass(frozen=True)
@@ -89,9 +97,13 @@ def open_session(bank: Bank) -> StudySession:
     lang = current_lang()
     store = get_store()
     try:
-        profile_id, profile_name = current_profile(store)
+        current = current_profile(store)
     except SQLAlchemyError as exc:  # the database went away: say so instead of a traceback
         st.error(store_unavailable(exc), icon=":material/cloud_off:")
         st.stop()
+    if current is None:  # nobody unlocked yet: no learner's progress is shown or written
+        st.info(t("quiz.profile.choose_first"), icon=":material/lock:")
+        st.stop()
+    profile_id, profile_name = current
     titles = {f.document: f.title.get(lang) for f in bank.files}
     return StudySession(bank, store, profile_id, profile_name, lang, bank.by_id(), titles)

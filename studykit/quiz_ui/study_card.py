@@ -7,6 +7,7 @@ import time
 import streamlit as st
 from fsrs import Card, Scheduler
 
+from studykit.answer_limits import MAX_ANSWER_CHARS, bounded_answer
 from studykit.cards import card_parts
 from studykit.grading import GradeResult, grade_answer
 from studykit.interview import interview_text
@@ -20,7 +21,7 @@ from studykit.ui import current_lang, t
 
 
 def _reveal(ctx: CardContext, key_points: list[KeyPoint]) -> None:
-    typed = st.session_state.get(ctx.state_key("answer"), "") or ""
+    typed = bounded_answer(st.session_state.get(ctx.state_key("answer")))  # cut before grading
     st.session_state[ctx.state_key("typed")] = typed
     st.session_state[ctx.state_key("grade")] = (
         grade_answer(typed, key_points) if key_points else None
@@ -100,6 +101,7 @@ def _answer_and_reveal(ctx: CardContext, key_points: list[KeyPoint]) -> None:
     st.text_area(
         t("quiz.your_answer"),
         key=ctx.state_key("answer"),
+        max_chars=MAX_ANSWER_CHARS,
         placeholder=t("quiz.answer_placeholder"),
         height=120,
     )

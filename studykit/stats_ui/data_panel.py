@@ -8,6 +8,7 @@ import streamlit as st
 
 from studykit.anki_export import anki_csv, anki_package
 from studykit.bank import Bank
+from studykit.plain_text import md_text
 from studykit.progress_io import (
     ImportRefused,
     export_filename,
@@ -83,7 +84,9 @@ def _import(session: StudySession) -> None:
         try:
             added = import_progress(session.store, session.profile_id, upload.getvalue())
         except ImportRefused as exc:
-            reason = t(f"stats.import_reason.{exc.code}", **exc.values)
+            # values can carry the file's own keys: shown as text, cut short
+            values = {k: md_text(v, 100) for k, v in exc.values.items()}
+            reason = t(f"stats.import_reason.{exc.code}", **values)
             st.error(t("stats.import_refused", reason=reason), icon=":material/block:")
         else:
             st.session_state["stats_import_msg"] = t("stats.import_done", n=added)

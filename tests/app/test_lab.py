@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 
 import pytest
 
@@ -10,6 +12,11 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 LAB = "pages/lab.py"
 # esm2_t6_8M, seq head, query + value on 6 layers: r·(320+320)·2·6 + the head copy (103,362).
 COUNTS = {8: "164,802", 16: "226,242", 1: "111,042"}
+
+
+def _plain(markdown: str) -> str:
+    """A message as the reader sees it: user values are backslash-escaped Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _metric(at, label: str) -> str:
@@ -51,43 +58,66 @@ def test_large_size_counts_only_and_bad_input_is_a_message(open_page) -> None:
     assert any("设置无效" in e.value for e in at.error)
     at.text_input(key="lab_extra").set_value("no_such_module").run()
     assert not at.exception
-    assert any("no_such_module" in e.value for e in at.error)
+    assert any("no_such_module" in _plain(e.value) for e in at.error)
     at.text_input(key="lab_extra").set_value("(unclosed").run()
     assert not at.exception and at.error
 
 
 def test_weights_local_folder_shows_provenance_and_bad_path_is_a_message(
-    open_page, tmp_path
+    open_page, tmp_path, monkeypatch
 ) -> None:
+    """Folders are picked by name under LORA_LAB_MODELS_DIR; the server path is never shown."""
     from tests.unit.lora_conftest_helpers import make_checkpoint
 
-    folder = tmp_path / "esm2_t6_8M_ckpt"
+    models = tmp_path / "models"
+    folder = models / "esm2_t6_8M_ckpt"
     make_checkpoint(folder)  # a real checkpoint folder: config.json + model.safetensors
+    (models / "not-a-checkpoint").mkdir()
+    monkeypatch.setenv("LORA_LAB_MODELS_DIR", str(models))
     at = open_page(LAB, lang="en")
     assert any("Weights are random" in i.value and "seed 0" in i.value for i in at.info)
     at.radio(key="lab_weights").set_value("folder").run()
     assert not at.exception
-    assert any("enter the path of a checkpoint folder" in e.value for e in at.error)
-    at.text_input(key="lab_weights_path").set_value(str(folder)).run()
+    assert any("pick a checkpoint folder" in e.value for e in at.error)
+    assert at.selectbox(key="lab_weights_path").options == ["esm2_t6_8M_ckpt"]
+    at.selectbox(key="lab_weights_path").set_value("esm2_t6_8M_ckpt").run()
     assert not at.exception and not at.error
-    note = " ".join(s.value for s in at.success)
-    assert f"pretrained checkpoint from {folder}" in note and "config.json matches" in note
+    note = _plain(" ".join(s.value for s in at.success))
+    assert (
+        "pretrained checkpoint from models/esm2_t6_8M_ckpt" in note
+        and "config.json matches" in note
+    )
+    assert str(tmp_path) not in note
     assert _metric(at, "Trainable parameters") == COUNTS[8]
     assert _metric(at, "Total parameters") == "7,677,245"
-    at.text_input(key="lab_weights_path").set_value(str(tmp_path / "nope")).run()
+    shutil.rmtree(folder)  # gone since the page was drawn: refused like any unknown name
+    at.run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
-    assert "does not exist" in errors and "config.json + model.safetensors" in errors
+    assert any("pick a checkpoint folder" in e.value for e in at.error)
     assert not any(m.label == "Trainable parameters" for m in at.metric)
     at.radio(key="lab_weights").set_value("random").run()
     assert not at.exception and _metric(at, "Trainable parameters") == COUNTS[8]
+
+
+@pytest.mark.parametrize("setting", [{"LORA_LAB_SHARED": "1"}, {}])
+def test_local_folder_is_offered_only_with_a_models_dir_and_not_when_shared(
+    open_page, tmp_path, monkeypatch, setting: dict
+) -> None:
+    monkeypatch.setenv("LORA_LAB_MODELS_DIR", str(tmp_path))
+    monkeypatch.delenv("LORA_LAB_SHARED", raising=False)
+    for key, value in setting.items():
+        monkeypatch.setenv(key, value)
+    if not setting:
+        monkeypatch.delenv("LORA_LAB_MODELS_DIR")
+    at = open_page(LAB, lang="en")
+    assert at.radio(key="lab_weights").options == ["Random (offline default)", "Hugging Face cache"]
 
 
 def test_matched_modules_show_the_dense_pitfall(open_page) -> None:
     at = open_page(LAB, lang="en")
     at.text_input(key="lab_extra").set_value("dense")
     at.toggle(key="lab_no_task").set_value(True).run()
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = _plain(" ".join(w.value for w in at.warning))
     assert "'dense' also matched the head" in warnings
     assert "classifier.dense" in warnings
     table = next(d.value for d in at.dataframe if d.value.columns[0] == "target_modules entry")
@@ -138,7 +168,7 @@ def test_experiment_opens_by_query_parameter(open_page) -> None:
     assert at.toggle(key="lab_no_task").value is True
     assert [at.checkbox(key=f"lab_t_{p}").value for p in ("query", "key", "value")] == [True] * 3
     assert any("'dense' matches the head" in m.value for m in at.markdown)
-    assert any("'dense' also matched the head" in w.value for w in at.warning)
+    assert any("'dense' also matched the head" in _plain(w.value) for w in at.warning)
     links = [el.proto for el in at.get("page_link") if el.proto.page == "browse"]
     assert links, "the bank's questions with lab: dense-matches-head link to Browse"
     assert all(link.query_string.startswith("q=") for link in links)
@@ -151,7 +181,7 @@ def test_probe_experiment_and_unknown_id(open_page) -> None:
     assert 0.4 < zero < 0.6
     assert _metric(at, "基座输入为 0 的比例（训练）") == "0.000"
     at = open_page(LAB, lang="en", query={"exp": "no-such-experiment"})
-    assert any("no-such-experiment" in w.value for w in at.warning)
+    assert any("no-such-experiment" in _plain(w.value) for w in at.warning)
 
 
 def test_every_experiment_opens_cleanly(open_page) -> None:

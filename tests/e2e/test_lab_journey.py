@@ -33,7 +33,7 @@ def test_move_r_slider_and_read_the_count(app_server: str, page) -> None:
     thumb.press("Tab")  # leave the slider: the final value is sent
     wait_idle(page, timeout=120_000)
     expect(thumb).to_have_attribute("aria-valuetext", "12")
-    expect(trainable).to_have_text(COUNT_R12, timeout=60_000)
+    expect(trainable).to_have_text(COUNT_R12)
     expect(main.get_by_text("闭式公式与 PEFT 完全一致")).to_be_visible()
     screenshot(page, "lab-zh-r12")
 

@@ -16,7 +16,7 @@ import pytest
 
 from studykit.settings import sqlite_url
 from studykit.store import open_store
-from tests.e2e.conftest import start_server, stop_server, wait_idle
+from tests.e2e.conftest import READY_TIMEOUT_MS, start_server, stop_server, wait_idle
 from tests.faults.conftest import PgDatabase
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def _metric(page: object, label: str) -> int:
 def _open_quiz(browser: object, url: str) -> tuple[object, object]:
     context = browser.new_context(viewport={"width": 1366, "height": 1400}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(READY_TIMEOUT_MS)  # a ceiling; every wait is on a condition
     page.goto(f"{url}/?lang=en")
     wait_idle(page)
     page.get_by_test_id("stTopNavLink").filter(has_text="Self-quiz").first.click()
@@ -45,6 +45,7 @@ def _reveal(page: object) -> None:
         skip.click()
         wait_idle(page)
     page.locator(".st-key-review_reveal button").click()
+    wait_idle(page)  # the reveal's rerun, however long a loaded machine takes
     page.locator(".st-key-review_rate_3 button").wait_for()
 
 

@@ -112,3 +112,28 @@ def test_unhashable_or_odd_choice_values_are_refused(value: object) -> None:
 def test_infinite_alpha_is_refused() -> None:
     with pytest.raises(LoraSettingsError, match="alpha"):
         LoraSettings(alpha=math.inf).validate()
+
+
+def test_only_named_checkpoint_folders_under_the_models_dir_resolve(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: the "Local folder" field expanded ~ and told anyone whether a folder exists."""
+    from studykit.deployment import model_folder, model_folders
+
+    models = tmp_path / "models"
+    (models / "ckpt").mkdir(parents=True)
+    (models / "ckpt" / "config.json").write_text("{}")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "config.json").write_text("{}")
+    (models / "link-out").symlink_to(tmp_path / "outside")
+    monkeypatch.delenv("LORA_LAB_SHARED", raising=False)
+    monkeypatch.setenv("LORA_LAB_MODELS_DIR", str(models))
+    assert model_folders() == ["ckpt"]
+    assert model_folder("ckpt") == (models / "ckpt").resolve()
+    for name in ("link-out", "../outside", "~", str(tmp_path / "outside"), "", "missing"):
+        assert model_folder(name) is None, name
+    monkeypatch.setenv("LORA_LAB_MODELS_DIR", "~/models")  # no ~ expansion
+    assert model_folders() == []
+    monkeypatch.setenv("LORA_LAB_MODELS_DIR", str(models))
+    monkeypatch.setenv("LORA_LAB_SHARED", "1")  # a class server offers no server folders
+    assert model_folders() == [] and model_folder("ckpt") is None

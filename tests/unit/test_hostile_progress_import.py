@@ -198,3 +198,43 @@ def test_control_characters_in_a_profile_name_are_refused(store: ProgressStore) 
         with pytest.raises(ValueError, match="control"):
             store.ensure_profile(name)
     assert {p.name for p in store.profiles()} <= {"default"}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({"reviewed_at": "9999-12-31T23:59:59Z"}, id="year-9999"),
+        pytest.param({"reviewed_at": "1970-01-02T00:00:00Z"}, id="before-2000"),
+        pytest.param(
+            {"reviewed_at": (datetime.now(UTC) + timedelta(days=3)).isoformat()}, id="next-week"
+        ),
+        pytest.param({"duration_ms": 24 * 3600 * 1000 + 1}, id="duration-over-a-day"),
+        pytest.param({"rating": 5}, id="rating-5"),
+    ],
+)
+def test_values_outside_their_sane_range_refuse_the_whole_file(
+    store: ProgressStore, extra: dict
+) -> None:
+    """Issue 12, failure 2: "Import finished: 1" for a 9999-12-31 review broke the learner."""
+    pid = store.ensure_profile("learner").id
+    with pytest.raises(ImportRefused, match=r"reviews\.1") as info:
+        import_progress(store, pid, _export([_good(0), {**_good(1), **extra}]))
+    assert len(str(info.value)) < 400
+    assert _rows(store, pid) == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"[" * 100_000, id="100k-open-brackets"),
+        pytest.param(b'{"a":' * 100_000, id="100k-open-objects"),
+        pytest.param(b"[" * 500 + b"]" * 500, id="500-deep-but-valid"),
+    ],
+)
+def test_deeply_nested_json_is_refused_with_a_message(store: ProgressStore, raw: bytes) -> None:
+    """Issue 12, failure 3: 100,000 '[' showed a RecursionError traceback with server paths."""
+    pid = store.ensure_profile("learner").id
+    with pytest.raises(ImportRefused, match="nests deeper") as info:
+        import_progress(store, pid, raw)
+    assert "Recursion" not in str(info.value) and "/" not in str(info.value)
+    assert _rows(store, pid) == 0

@@ -118,5 +118,49 @@ def test_a_file_at_the_size_limit_parses_quickly() -> None:
     body = b"sequence,label\n" + row * (MAX_SEQUENCES // 2)
     assert len(body) <= MAX_FILE_BYTES
     result = check(body, "big.csv")
-    assert isinstance(result, TaskFileError)  # one class only
-    assert "two classes" in str(result)
+    assert isinstance(result, TaskFileError)  # parsed whole, then refused by the residue cap
+    assert "residues in all" in str(result)
+
+
+@pytest.mark.parametrize(
+    "data, filename",
+    [
+        pytest.param(
+            (",".join(f"column_{i}" for i in range(100_000)) + "\nACD,1\n").encode(),
+            "wide.csv",
+            id="csv-header-100k-columns",
+        ),
+        pytest.param(
+            b">" + b"x" * 900_000 + b" label=1\nACD\n", "long.fasta", id="fasta-900k-header"
+        ),
+        pytest.param(b">" + b"p label=" + b"9" * 900_000 + b"\nACD\n", "x.fasta", id="900k-label"),
+        pytest.param(
+            b"sequence,label\n" + b"ACD," + b"Z" * 900_000 + b"\n", "x.csv", id="900k-cell"
+        ),
+    ],
+)
+def test_refusals_quote_at_most_a_few_hundred_characters(data: bytes, filename: str) -> None:
+    """Issue 12, failure 7: a 989k-character message froze the browser tab for minutes."""
+    result = check(data, filename)
+    assert isinstance(result, TaskFileError)
+    assert len(str(result)) <= 300
+
+
+def test_total_residues_are_capped() -> None:
+    from lora_demo.tasks import MAX_TOTAL_RESIDUES
+
+    n = MAX_TOTAL_RESIDUES // MAX_RESIDUES + 1
+    rows = "".join(f"{'A' * MAX_RESIDUES},{i % 2}\n" for i in range(n))
+    result = check(("sequence,label\n" + rows).encode(), "big.csv")
+    assert isinstance(result, TaskFileError) and "residues in all" in str(result)
+
+
+def test_a_batch_of_the_longest_sequences_stays_within_the_token_budget() -> None:
+    from lora_demo.tasks import ATTENTION_BUDGET, TOKEN_BUDGET, batch_within_budget
+
+    longest = [("A" * MAX_RESIDUES, 0)] * 20
+    assert batch_within_budget(longest, 16) * (MAX_RESIDUES + 2) <= TOKEN_BUDGET
+    assert batch_within_budget(longest, 16) * (MAX_RESIDUES + 2) ** 2 <= ATTENTION_BUDGET
+    assert batch_within_budget([("A" * 254, 0)] * 20, 16) == 16  # 16 x 256^2 fits
+    assert batch_within_budget([("ACDE", 0)] * 20, 16) == 16  # short sequences keep the batch
+    assert batch_within_budget(longest, 1) == 1
