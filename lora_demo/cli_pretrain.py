@@ -51,6 +51,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--json", action="store_true")
 
 
+def _stop_on_sigterm():
+    """SIGTERM (e.g. from `timeout`) ends training at the next step; the run is still saved."""
+    import signal
+    import threading
+
+    flag = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: flag.set())
+    return flag.is_set
+
+
 def cmd_pretrain(a: argparse.Namespace) -> None:
     from .mlm import read_fasta
     from .pretrain import PretrainConfig, load_data_note, pretrain, split_holdout
@@ -100,8 +111,16 @@ def cmd_pretrain(a: argparse.Namespace) -> None:
             flush=True,
         )
 
+    stop = _stop_on_sigterm()
     res = pretrain(
-        train_seqs, val_seqs, a.out, cfg, resume=a.resume, on_progress=on_progress, data=data
+        train_seqs,
+        val_seqs,
+        a.out,
+        cfg,
+        resume=a.resume,
+        on_progress=on_progress,
+        should_stop=stop,
+        data=data,
     )
     if not a.json:
         print(
