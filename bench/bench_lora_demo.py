@@ -35,7 +35,9 @@ from lora_demo import (
 from lora_demo.tasks import encode
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-KEEP_MARKER = "<!-- sections below come from other runs and are kept when this file is rewritten -->"
+KEEP_MARKER = (
+    "<!-- sections below come from other runs and are kept when this file is rewritten -->"
+)
 
 
 def machine() -> dict[str, str]:
