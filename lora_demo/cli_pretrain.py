@@ -6,7 +6,10 @@ Registered by :mod:`lora_demo.cli`; kept apart so the pretraining options stay i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
+import threading
 from pathlib import Path
 
 from .esm import SPECS
@@ -51,15 +54,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--json", action="store_true")
 
 
+@contextlib.contextmanager
 def _stop_on_sigterm():
-    """SIGTERM (e.g. from `timeout`) ends training at the next step; the run is still saved."""
-    import signal
-    import threading
-
+    """While training, SIGTERM (e.g. from `timeout`) ends it at the next step and the run is still
+    saved; the previous handler comes back afterwards."""
     flag = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: flag.set())
-    return flag.is_set
+    if threading.current_thread() is not threading.main_thread():
+        yield flag.is_set
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: flag.set())
+    try:
+        yield flag.is_set
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_pretrain(a: argparse.Namespace) -> None:
@@ -111,17 +118,17 @@ def cmd_pretrain(a: argparse.Namespace) -> None:
             flush=True,
         )
 
-    stop = _stop_on_sigterm()
-    res = pretrain(
-        train_seqs,
-        val_seqs,
-        a.out,
-        cfg,
-        resume=a.resume,
-        on_progress=on_progress,
-        should_stop=stop,
-        data=data,
-    )
+    with _stop_on_sigterm() as stop:
+        res = pretrain(
+            train_seqs,
+            val_seqs,
+            a.out,
+            cfg,
+            resume=a.resume,
+            on_progress=on_progress,
+            should_stop=stop,
+            data=data,
+        )
     if not a.json:
         print(
             f"saved {res.out_dir}: {res.metrics['label']}; val perplexity "
