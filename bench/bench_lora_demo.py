@@ -35,6 +35,9 @@ from lora_demo import (
 from lora_demo.tasks import encode
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+KEEP_MARKER = (
+    "<!-- sections below come from other runs and are kept when this file is rewritten -->"
+)
 
 
 def machine() -> dict[str, str]:
@@ -264,7 +267,9 @@ def main() -> None:
             else "- see CUDA rows above"
         ),
     ]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    kept = old[old.index(KEEP_MARKER) :] if KEEP_MARKER in old else ""  # other benches' sections
+    RESULTS.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"wrote {RESULTS}")
 
 

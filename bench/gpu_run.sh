@@ -38,9 +38,11 @@ for f in pretrain_train.fa.gz pretrain_val.fa.gz; do
   [ -f "$DATA/$f" ] || log "MISSING $DATA/$f (make it with bench/make_gpu_data.sh)"
 done
 
-# 1. pretraining (hard cap: budget + 150 s for data loading, evaluation and saving)
+# 1. pretraining. At budget + GRACE s, SIGTERM ends training at the next step and the run is still
+#    evaluated and saved; 60 s later it is killed.
+GRACE="${GRACE:-120}"
 log "pretrain start"
-timeout --signal=TERM --kill-after=10 $(( BUDGET + 150 )) \
+timeout --signal=TERM --kill-after=60 $(( BUDGET + GRACE )) \
   $PY bench/gpu_pretrain.py pretrain \
     --sequences "$DATA/pretrain_train.fa.gz" --val-sequences "$DATA/pretrain_val.fa.gz" \
     --out "$WORK/ckpt" --seconds "$BUDGET" --val-limit 2000 --save-every 100000 --json \

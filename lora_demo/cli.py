@@ -203,9 +203,11 @@ def cmd_train(a: argparse.Namespace) -> None:
 
         print(f"weights: {resolve_source(s)[1]}", flush=True)
 
+    top, baseline = majority_baseline(task)
+
     def on_step(rep) -> None:
-        if a.json:
-            print(json.dumps(rep.to_dict()), flush=True)
+        if a.json:  # one line per step; the baseline rides along so each line stands alone
+            print(json.dumps({**rep.to_dict(), "majority_baseline": baseline}), flush=True)
         else:
             val = (
                 ""
@@ -218,7 +220,6 @@ def cmd_train(a: argparse.Namespace) -> None:
                 flush=True,
             )
 
-    top, baseline = majority_baseline(task)
     finals = {}
     for m in modes:
         res = train(
@@ -241,13 +242,13 @@ def cmd_train(a: argparse.Namespace) -> None:
         "majority_baseline_accuracy": baseline,
         "val_accuracy": finals,
     }
-    _emit(
-        summary,
-        a.json,
+    text = (
         f"{task.name}: validation accuracy "
         + ", ".join(f"{m} {v:.3f}" for m, v in finals.items())
-        + f" vs majority-class baseline {baseline:.3f} ({len(task.val)} validation proteins)",
+        + f" vs majority-class baseline {baseline:.3f} ({len(task.val)} validation proteins)"
     )
+    # --json: stdout stays one JSON line per step; the summary goes to stderr as JSON
+    print(json.dumps(summary) if a.json else text, file=sys.stderr if a.json else sys.stdout)
 
 
 def cmd_memory(a: argparse.Namespace) -> None:

@@ -6,7 +6,10 @@ Registered by :mod:`lora_demo.cli`; kept apart so the pretraining options stay i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
+import threading
 from pathlib import Path
 
 from .esm import SPECS
@@ -49,6 +52,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--seed", type=int, default=0, help="model init seed (random source)")
     m.add_argument("--device", default="cpu")
     m.add_argument("--json", action="store_true")
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm():
+    """While training, SIGTERM (e.g. from `timeout`) ends it at the next step and the run is still
+    saved; the previous handler comes back afterwards."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag.is_set
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: flag.set())
+    try:
+        yield flag.is_set
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_pretrain(a: argparse.Namespace) -> None:
@@ -100,9 +118,17 @@ def cmd_pretrain(a: argparse.Namespace) -> None:
             flush=True,
         )
 
-    res = pretrain(
-        train_seqs, val_seqs, a.out, cfg, resume=a.resume, on_progress=on_progress, data=data
-    )
+    with _stop_on_sigterm() as stop:
+        res = pretrain(
+            train_seqs,
+            val_seqs,
+            a.out,
+            cfg,
+            resume=a.resume,
+            on_progress=on_progress,
+            should_stop=stop,
+            data=data,
+        )
     if not a.json:
         print(
             f"saved {res.out_dir}: {res.metrics['label']}; val perplexity "

@@ -14,6 +14,7 @@ from studykit.lab_ui.experiments_panel import (
     tab_for,
     unknown_experiment_notice,
 )
+from studykit.lab_ui.hub_panel import apply_pending_download, hub_panel
 from studykit.lab_ui.memory_panel import memory_panel
 from studykit.lab_ui.merge_panel import merge_panel
 from studykit.lab_ui.mlm_panel import mlm_panel
@@ -30,6 +31,7 @@ if active:
     banner(active)
 
 left, right = st.columns([1.1, 3], gap="medium")
+apply_pending_download()  # a finished hub download becomes the Weights choice
 with left:
     controls = render_controls()
 with right:
@@ -39,6 +41,7 @@ with right:
     settings = weights_note(settings)  # None when the checkpoint cannot be used (message shown)
     with st.expander(t("lab.weights_how_title"), icon=":material/download:"):
         st.markdown(t("lab.weights_how"))
+        hub_panel(controls.model)
     names = ("params", "matched", "merge", "train", "mlm", "memory", "experiments")
     wanted = tab_for(active)
     tabs = st.tabs(

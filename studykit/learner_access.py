@@ -11,8 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from studykit.deployment import admin_passphrase_hash, shared_deployment
+from studykit.learner_switch import clear_learner_state
 from studykit.passphrase import verify_passphrase
-from studykit.quiz_ui.learner_switch import clear_learner_state
 from studykit.store import Profile, ProgressStore
 
 ACTIVE_PROFILE = "active_profile"  # a plain key that survives page switches and widget cleanup

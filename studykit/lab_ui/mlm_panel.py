@@ -37,6 +37,10 @@ def _evaluate(model: str, source: str, seed: int, seqs: list[str]) -> dict:
     return {"provenance": base.provenance, **ev.to_dict()}
 
 
+def _want() -> None:
+    st.session_state["lab_mlm_want"] = True
+
+
 def mlm_panel(settings: LoraSettings) -> None:
     st.caption(t("lab.mlm.intro"))
     ckpt = project_checkpoint()
@@ -53,7 +57,8 @@ def mlm_panel(settings: LoraSettings) -> None:
     source, provenance = resolve_source(settings)
     key = (settings.model, source, settings.seed)
     results = st.session_state.setdefault(RESULTS, {})
-    if st.button(t("lab.mlm.run"), key="lab_mlm_go", icon=":material/play_arrow:"):
+    st.button(t("lab.mlm.run"), key="lab_mlm_go", icon=":material/play_arrow:", on_click=_want)
+    if st.session_state.pop("lab_mlm_want", False):
         with guarded(t("lab.tab.mlm")), st.spinner(t("lab.mlm.running", n=len(seqs))):
             rows = {"random": _evaluate(settings.model, "random", settings.seed, seqs)}
             if source != "random":

@@ -159,3 +159,30 @@ def test_read_fasta_reads_gzip_and_rejects_empty_files(tmp_path):
     empty.write_text("no records here\n")
     with pytest.raises(ValueError, match="no sequences"):
         read_fasta(empty)
+
+
+def test_sigterm_ends_pretraining_and_still_saves(tmp_path):
+    """What bench/gpu_run.sh relies on: `timeout` sends SIGTERM, the run stops, evaluates, saves."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fa = tmp_path / "seqs.fa"
+    fa.write_text("".join(f">s{i}\n{s}\n" for i, s in enumerate(_seqs(60, 9))))
+    out = tmp_path / "ckpt"
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "bench" / "gpu_pretrain.py"), "pretrain", "--sequences",
+         str(fa), "--out", str(out), "--seconds", "3600", "--batch-tokens", "256",
+         "--max-residues", "30", "--val-limit", "4", "--json"],
+        stdout=subprocess.PIPE, text=True, cwd=root,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    first = json.loads(proc.stdout.readline())  # training has started
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.stdout.read()
+    assert proc.wait(timeout=600) == 0
+    last = json.loads(rest.strip().splitlines()[-1])
+    assert first["step"] >= 1 and last["done"]
+    assert (out / "model.safetensors").is_file() and (out / "MODEL_CARD.md").is_file()

@@ -85,12 +85,17 @@ def test_built_task_trains_through_the_cli_with_a_majority_baseline(built, monke
     task = load_real_task("localization")
     assert task.num_labels == 6 and task.kind == "seq"
     _, baseline = majority_baseline(task)
-    assert 0 < baseline < 1
+    assert 0 <= baseline < 1
     code = main(["train", "--task", "localization", "--mode", "lora,full,head", "--steps", "2",
                  "--batch-size", "4", "--eval-every", "2", "--json"])  # fmt: skip
     assert code == 0
-    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    summary = lines[-1]
+    captured = capsys.readouterr()
+    steps = [json.loads(x) for x in captured.out.splitlines()]
+    assert [(s["mode"], s["step"]) for s in steps] == [
+        (m, i) for m in ("lora", "full", "head") for i in (1, 2)
+    ]
+    assert all(s["majority_baseline"] == pytest.approx(baseline) for s in steps)
+    summary = json.loads(captured.err.strip().splitlines()[-1])
     assert summary["task"] == "localization"
     assert set(summary["val_accuracy"]) == {"lora", "full", "head"}
     assert summary["majority_baseline_accuracy"] == pytest.approx(baseline)
