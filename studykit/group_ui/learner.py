@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from studykit.bank_markdown import key_point_markdown
 from studykit.group_ui.common import (
     get_rooms,
     question_text,
@@ -194,7 +195,9 @@ def _feedback(mine: AnswerRecord, question: Question, lang: str) -> None:
     st.metric(t("group.coverage"), f"{(mine.coverage or 0):.0%}")
     for index, point in enumerate(question.answer.key_points):
         status = mine.statuses[index] if index < len(mine.statuses) else "missed"
-        st.markdown(f"{STATUS_ICON[status]} {point.text.get(lang)} · {t(f'group.status.{status}')}")
+        st.markdown(
+            f"{STATUS_ICON[status]} {key_point_markdown(point.text.get(lang))} · {t(f'group.status.{status}')}"
+        )
     if mine.misconception:
         st.warning(t("group.misconception_you"), icon=":material/report:")
         st.text(mine.misconception.get(lang) or mine.misconception["zh"])
