@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 import torch
@@ -19,6 +20,7 @@ from lora_demo import (
     resolve_source,
     targets_from_presets,
 )
+from lora_demo.hub_download import OFFICIAL, target_folder
 from lora_demo.project_checkpoint import project_checkpoint, resolve_project_source
 from lora_demo.target_regex import MAX_PATTERN_CHARS
 from studykit.deployment import model_folder, model_folders, models_dir
@@ -47,7 +49,13 @@ DEFAULTS: dict[str, object] = {
     "lab_weights": "random",
     "lab_weights_path": None,
 }
-WEIGHT_CHOICES = ("random", "project", "folder", "cache")  # project: lora_demo/checkpoints/...
+WEIGHT_CHOICES = (
+    "random",
+    "project",
+    "download",
+    "folder",
+    "cache",
+)  # project: lora_demo/checkpoints/...
 _FIELD_KEYS = {
     "model": "lab_model", "head": "lab_head", "r": "lab_r", "use_rslora": "lab_rslora",
     "dropout": "lab_dropout", "init": "lab_init", "bias": "lab_bias", "dtype": "lab_dtype",
@@ -75,6 +83,14 @@ def weight_choices() -> tuple[str, ...]:
     return tuple(w for w in WEIGHT_CHOICES if w != "folder" or models_dir() is not None)
 
 
+def downloaded_folder(model: str) -> Path | None:
+    """The official checkpoint of `model` that the download button fetched, if it is there."""
+    if model not in OFFICIAL:
+        return None
+    folder = target_folder(model)
+    return folder if (folder / "config.json").is_file() else None
+
+
 def weights_source() -> str:
     """The `source` for LoraSettings from the Weights control.
 
@@ -87,6 +103,11 @@ def weights_source() -> str:
         return "auto"
     if choice == "project":  # this project's pretrained 8M (absolute path, or a clear error)
         return resolve_project_source("project")
+    if choice == "download":  # the official checkpoint fetched by the download button
+        folder = downloaded_folder(str(ss.get("lab_model", "")))
+        if folder is None:
+            raise LoraSettingsError("source", t("lab.controls.weights_download_missing"))
+        return str(folder)
     if choice == "folder":
         folder = model_folder(str(ss.get("lab_weights_path") or ""))
         if folder is None:
@@ -163,7 +184,12 @@ def render_controls() -> Controls:
     )
     ckpt = project_checkpoint()
     weight_labels = {w: t(f"lab.controls.weights_{w}") for w in WEIGHT_CHOICES}
-    choices = [w for w in weight_choices() if w != "project" or ckpt is not None]
+    downloaded = downloaded_folder(str(ss.get("lab_model", "")))
+    choices = [
+        w
+        for w in weight_choices()
+        if (w != "project" or ckpt is not None) and (w != "download" or downloaded is not None)
+    ]
     if ckpt is not None:
         weight_labels["project"] = t("lab.controls.weights_project", label=ckpt.label)
     if ss.get("lab_weights") not in choices:

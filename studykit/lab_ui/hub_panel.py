@@ -20,8 +20,7 @@ def apply_pending_download() -> None:
     """Call before the controls are drawn: point the Weights control at a finished download."""
     path = st.session_state.pop(PENDING, None)
     if path:
-        st.session_state["lab_weights"] = "folder"
-        st.session_state["lab_weights_path"] = path
+        st.session_state["lab_weights"] = "download"  # the folder is known: no typed path
         st.session_state["lab_hub_done"] = path
 
 

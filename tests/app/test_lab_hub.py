@@ -18,8 +18,7 @@ def test_download_button_fills_the_weights_folder(tmp_path, monkeypatch, open_pa
     at = open_page(LAB, lang="en")
     at.button(key="lab_hub_go").click().run()
     assert not at.exception
-    assert at.radio(key="lab_weights").value == "folder"
-    assert at.text_input(key="lab_weights_path").value.endswith("facebook--esm2_t6_8M_UR50D")
+    assert at.radio(key="lab_weights").value == "download"
     assert any("Downloaded to" in s.value for s in at.success)
     assert any("Pretrained checkpoint" in s.value for s in at.success)
 
