@@ -144,8 +144,11 @@ def test_presenter_tab_reopened_and_wrong_token(open_page: Opener) -> None:
     host = presenter(open_page)
     code, token = code_of(host), host.query_params["token"][0]
     host.button(key="group_open_next").click().run()
+    on_screen = [s.value for s in host.subheader if s.value.startswith("Question 1 of ")]
+    assert on_screen, "the presenter sees the question it opened"
     reopened = open_page("pages/group.py", lang="en", query={"room": code, "token": token})
-    assert any(en("group.question_n", n=1, total=5) == s.value for s in reopened.subheader)
+    # the reopened tab shows the same open question (the pick's size depends on the cached bank)
+    assert on_screen[0] in [s.value for s in reopened.subheader]
     assert not reopened.button(key="group_reveal").disabled
     thief = open_page("pages/group.py", lang="en", query={"room": code, "token": "guess"})
     assert errors(thief) == [en("group.error.not_presenter")]
