@@ -10,12 +10,11 @@ MAX_ALIASES = 100  # the bank uses none; a few are harmless, a flood expands exp
 # where an alias (*name) can start: after a space, [ { , : or -, never inside a word ("r*(d+k)")
 _ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\]}]", re.MULTILINE)
 
-_SafeBase = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)  # libyaml's parser when built with it (~10x faster)
+# libyaml's parser (~10x faster than the pure-Python one); PyYAML's wheels (pinned in requirements) ship it
+_SafeBase = yaml.CSafeLoader
 
 
-class UniqueKeyLoader(_SafeBase):  # type: ignore[misc,valid-type]
+class UniqueKeyLoader(yaml.CSafeLoader):
     """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
