@@ -480,15 +480,21 @@ def _engine(url: str) -> Engine:
     return engine
 
 
-def _create_schema(engine: Engine, attempts: int = 3) -> None:
-    """Create missing tables; retry when a concurrent process creates them at the same moment."""
+def create_tables(tables: MetaData, engine: Engine, attempts: int = 3) -> None:
+    """Create the missing tables of `tables`; retry when a concurrent process creates them at the
+    same moment (a read-only store fails at once)."""
     for attempt in range(attempts):
         try:
-            metadata.create_all(engine)
-            break
+            tables.create_all(engine)
+            return
         except DBAPIError as exc:
             if attempt == attempts - 1 or _is_read_only_error(exc):
                 raise
+
+
+def _create_schema(engine: Engine, attempts: int = 3) -> None:
+    """Create missing tables, then check the existing ones have the shape this code reads."""
+    create_tables(metadata, engine, attempts)
     with engine.connect() as conn:  # fails on an incompatible schema of the same table names
         conn.execute(select(review_log).limit(1)).all()
         conn.execute(select(profiles_table).limit(1)).all()

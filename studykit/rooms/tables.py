@@ -19,9 +19,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.exc import DBAPIError
 
-from studykit.store import UTCDateTime
+from studykit.store import UTCDateTime, create_tables
 
 room_metadata = MetaData()
 
@@ -73,12 +72,6 @@ answers_table = Table(
 )
 
 
-def ensure_room_schema(engine: Engine, attempts: int = 3) -> None:
-    """Create the room tables if missing; retry when another process creates them at once."""
-    for attempt in range(attempts):
-        try:
-            room_metadata.create_all(engine)
-            return
-        except DBAPIError:
-            if attempt == attempts - 1:
-                raise
+def ensure_room_schema(engine: Engine) -> None:
+    """Create the room tables if missing (shared with other processes: see `create_tables`)."""
+    create_tables(room_metadata, engine)
