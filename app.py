@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from studykit.error_report import reported_errors
-from studykit.group_ui.common import is_projector
-from studykit.heap import settle_heap
-from studykit.quiz_ui import profile_picker
-from studykit.ui import init_language, language_switch, t
+from ui.core import init_language, language_switch, t
+from ui.error_report import reported_errors
+from ui.group.common import is_projector
+from ui.heap import settle_heap
+from ui.quiz import profile_picker
 
 # an emoji icon: Streamlit fetches a ":material/…:" page icon from fonts.gstatic.com (no outside requests)
 st.set_page_config(page_title="LoRA Interview Lab", page_icon="🎓", layout="wide")

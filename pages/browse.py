@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from studykit.browse_rows import row_label, row_statuses
-from studykit.browse_state import (
+from studykit.search import find
+from studykit.tags import TAGS, tag_label
+from ui.browse_rows import row_label, row_statuses
+from ui.browse_state import (
     apply_query_param,
     current_filters,
     keep_filters,
@@ -13,18 +15,7 @@ from studykit.browse_state import (
     revealed,
     selected_id,
 )
-from studykit.plain_text import md_text
-from studykit.question_view import (
-    document_title,
-    render_answer,
-    render_follow_ups,
-    render_lab_link,
-    render_meta,
-    render_premise,
-)
-from studykit.search import find
-from studykit.tags import TAGS, tag_label
-from studykit.ui import (
+from ui.core import (
     current_lang,
     ensure_router,
     get_bank,
@@ -32,7 +23,16 @@ from studykit.ui import (
     show_bank_problems,
     t,
 )
-from studykit.widget_texts import multiselect_texts
+from ui.plain_text import md_text
+from ui.question_view import (
+    document_title,
+    render_answer,
+    render_follow_ups,
+    render_lab_link,
+    render_meta,
+    render_premise,
+)
+from ui.widget_texts import multiselect_texts
 
 MAX_QUERY_CHARS = 200
 

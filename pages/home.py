@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from studykit.bank_stats import bank_summary
-from studykit.ui import current_lang, ensure_router, get_bank, show_bank_problems, t
+from ui.core import current_lang, ensure_router, get_bank, show_bank_problems, t
 
 ensure_router()
 bank, lang = get_bank(), current_lang()

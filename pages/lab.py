@@ -1,26 +1,26 @@
 """LoRA Lab: live counts, matched modules, merge check, training curves and memory on ESM-2.
 
-The panels live in studykit/lab_ui/; every number comes from lora_demo.
+The panels live in ui/lab/; every number comes from lora_demo.
 """
 
 import streamlit as st
 
-from studykit.lab_ui.common import show_error
-from studykit.lab_ui.controls import render_controls, weights_note
-from studykit.lab_ui.experiments_panel import (
+from ui.core import ensure_router, t
+from ui.lab.common import show_error
+from ui.lab.controls import render_controls, weights_note
+from ui.lab.experiments_panel import (
     active_experiment,
     banner,
     experiments_panel,
     tab_for,
     unknown_experiment_notice,
 )
-from studykit.lab_ui.hub_panel import apply_pending_download, hub_panel
-from studykit.lab_ui.memory_panel import memory_panel
-from studykit.lab_ui.merge_panel import merge_panel
-from studykit.lab_ui.mlm_panel import mlm_panel
-from studykit.lab_ui.params_panel import matched_panel, params_panel
-from studykit.lab_ui.train_panel import train_panel
-from studykit.ui import ensure_router, t
+from ui.lab.hub_panel import apply_pending_download, hub_panel
+from ui.lab.memory_panel import memory_panel
+from ui.lab.merge_panel import merge_panel
+from ui.lab.mlm_panel import mlm_panel
+from ui.lab.params_panel import matched_panel, params_panel
+from ui.lab.train_panel import train_panel
 
 ensure_router()
 st.title(t("lab.title"), anchor=False)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from studykit.notes import mark_note
-from studykit.ui import current_lang, ensure_router, get_bank, show_bank_problems, t
+from ui.core import current_lang, ensure_router, get_bank, show_bank_problems, t
 
 ensure_router()
 bank, lang = get_bank(), current_lang()

@@ -1,19 +1,19 @@
 """Self-quiz: daily FSRS review, cram (schedule untouched) and a timed mock interview.
 
-Each mode lives in studykit/quiz_ui/ (daily_review, cram, mock_interview); this page picks one.
+Each mode lives in ui/quiz/ (daily_review, cram, mock_interview); this page picks one.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from studykit.plain_text import public_text
-from studykit.quiz_ui.cram import cram
-from studykit.quiz_ui.daily_review import daily_review
-from studykit.quiz_ui.mock_interview import mock_interview
-from studykit.quiz_ui.session import database_guard, open_session
-from studykit.quiz_ui.sidebar import store_notice
-from studykit.ui import ensure_router, get_bank, t
+from ui.core import ensure_router, get_bank, t
+from ui.plain_text import public_text
+from ui.quiz.cram import cram
+from ui.quiz.daily_review import daily_review
+from ui.quiz.mock_interview import mock_interview
+from ui.quiz.session import database_guard, open_session
+from ui.quiz.sidebar import store_notice
 
 ensure_router()
 

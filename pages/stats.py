@@ -1,22 +1,22 @@
 """Progress: activity heatmap, streak, true retention, due forecast, mastery, weak points, leeches,
 plus export/import of progress and the Anki CSV of the bank.
 
-The sections live in studykit/stats_ui/; every number comes from studykit.stats.
+The sections live in ui/stats/; every number comes from studykit.stats.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from studykit.plain_text import md_text
-from studykit.quiz_ui.progress import bad_rows_notice, load_progress, unknown_ids_notice
-from studykit.quiz_ui.session import database_guard, local_tz, now_utc, open_session
 from studykit.stats import leeches, reviews_on, reviews_per_day
-from studykit.stats_ui.charts import activity_heatmap, due_forecast_chart, mastery_charts
-from studykit.stats_ui.data_panel import data_panel
-from studykit.stats_ui.overview import overview
-from studykit.stats_ui.tables import leeches_table, weak_points_table
-from studykit.ui import ensure_router, get_bank, t
+from ui.core import ensure_router, get_bank, t
+from ui.plain_text import md_text
+from ui.quiz.progress import bad_rows_notice, load_progress, unknown_ids_notice
+from ui.quiz.session import database_guard, local_tz, now_utc, open_session
+from ui.stats.charts import activity_heatmap, due_forecast_chart, mastery_charts
+from ui.stats.data_panel import data_panel
+from ui.stats.overview import overview
+from ui.stats.tables import leeches_table, weak_points_table
 
 ensure_router()
 

@@ -16,7 +16,7 @@ import streamlit as st
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.i18n import translate
 from studykit.progress_io import ImportRefused, parse_progress
 from tests.app.test_quiz_support import fixture_bank
@@ -49,7 +49,7 @@ MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 def fixture_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
-    monkeypatch.setattr(studykit.ui, "get_bank", fixture_bank)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield

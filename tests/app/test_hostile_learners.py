@@ -13,12 +13,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
-from studykit.learner_access import PASSPHRASE_SETTING
+import ui.core
 from studykit.passphrase import hash_passphrase, verify_passphrase
 from studykit.settings import database_url
 from studykit.store import open_store
 from tests.app.test_quiz_support import fixture_bank
+from ui.learner_access import PASSPHRASE_SETTING
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SECRET = "correct horse battery"
@@ -30,7 +30,7 @@ def learners(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     for name in ("LORA_LAB_DATABASE_URL", "LORA_LAB_SHARED", "LORA_LAB_ADMIN_PASSPHRASE_HASH"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(studykit.ui, "get_bank", fixture_bank)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
     store = open_store(database_url())
     for name in ("default", "alice", "bob"):

@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.settings import database_url
 from studykit.store import NewReview, open_store
 from tests.app.test_quiz_support import fixture_bank
@@ -26,7 +26,7 @@ FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 def broken_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
-    monkeypatch.setattr(studykit.ui, "get_bank", fixture_bank)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
     store = open_store(database_url())
     pid = store.ensure_profile("default").id

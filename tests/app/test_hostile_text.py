@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from studykit.plain_text import md_text, without_paths
 from studykit.settings import database_url
 from studykit.store import open_store
 from tests.app.conftest import FIXTURE_BANK
+from ui.plain_text import md_text, without_paths
 
 HOSTILE = [
     "[Session expired - click to log in again](http://evil.example/login)",
@@ -93,12 +93,12 @@ def test_an_unforeseen_error_shows_an_error_id_and_logs_the_details(
     """No server internals: the page names an error id; the traceback goes to the log."""
     from streamlit.testing.v1 import AppTest
 
-    import studykit.ui
+    import ui.core
 
     def broken_bank():
         raise RuntimeError("cannot read /srv/secret/questions")
 
-    monkeypatch.setattr(studykit.ui, "get_bank", broken_bank)
+    monkeypatch.setattr(ui.core, "get_bank", broken_bank)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
     at.session_state["lang"] = "en"
     at.run()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.bank import Bank
 from studykit.schema import BankFile
 from tests.app.test_quiz_support import FIXTURE
@@ -28,7 +28,7 @@ def bank_with_interviews(monkeypatch: pytest.MonkeyPatch) -> Bank:
     first["answer"]["interview"] = MAIN
     first["follow_ups"][0]["interview"] = FOLLOW_UP
     bank = Bank(files=[BankFile.model_validate(data)])
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     return bank
 
 
@@ -83,7 +83,7 @@ def test_quiz_without_an_interview_answer_shows_no_empty_box(
     open_page: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank = Bank(files=[BankFile.model_validate(copy.deepcopy(FIXTURE))])
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     at = open_page("pages/quiz.py", lang="en")
     at.button(key="review_reveal").click().run()
     assert not any("Interview answer" in text for text in markdown(at))

@@ -201,7 +201,7 @@ def _panel_errors() -> None:
     import torch
 
     from lora_demo import LoraSettingsError, TaskFileError
-    from studykit.lab_ui.common import guarded
+    from ui.lab.common import guarded
 
     with guarded("OOM"):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2 GiB")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.bank import Bank
 from studykit.schema import BankFile
 from tests.app.test_quiz_support import FIXTURE
@@ -24,7 +24,7 @@ def bank_with_premise(monkeypatch: pytest.MonkeyPatch) -> Bank:
     data = copy.deepcopy(FIXTURE)
     data["questions"][0]["premise"] = PREMISE
     bank = Bank(files=[BankFile.model_validate(data)])
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     return bank
 
 
@@ -56,6 +56,6 @@ def test_questions_without_a_premise_show_no_flag(
     open_page: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank = Bank(files=[BankFile.model_validate(copy.deepcopy(FIXTURE))])
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     at = open_page("pages/browse.py", lang="en")
     assert not any("premise" in text for text in warnings(at))

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.bank import Bank, load_bank
 from studykit.settings import database_url
 from studykit.store import open_store
@@ -33,7 +33,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def use_bank(monkeypatch: pytest.MonkeyPatch, bank: Bank) -> Bank:
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     return bank
 
 

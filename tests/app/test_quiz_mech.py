@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.bank_markdown import key_point_markdown
 from studykit.settings import database_url
 from studykit.store import NewReview, open_store
@@ -24,7 +24,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def fixture_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
-    monkeypatch.setattr(studykit.ui, "get_bank", fixture_bank)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -100,7 +100,7 @@ def test_browse_shows_answer_code_as_wrapped_code_blocks(monkeypatch: pytest.Mon
     if not with_code:
         pytest.skip("no answer with a code block in the bank")
     question = with_code[0]
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = "zh"
     at.query_params["q"] = question.id

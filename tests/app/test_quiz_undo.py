@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.bank import Bank
 from studykit.schema import BankFile
 from studykit.settings import database_url
@@ -41,7 +41,7 @@ def backend(
         _drop(url)
     st.cache_resource.clear()
     st.cache_data.clear()
-    monkeypatch.setattr(studykit.ui, "get_bank", _bank_with_two_drills)
+    monkeypatch.setattr(ui.core, "get_bank", _bank_with_two_drills)
     yield request.param
     st.cache_resource.clear()
     if request.param == "postgresql":

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.progress_io import export_progress
 from studykit.settings import database_url
 from studykit.store import NewReview, open_store
@@ -24,7 +24,7 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A progress store with three weeks of reviews, a leech, typed misses and an unknown id."""
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
-    monkeypatch.setattr(studykit.ui, "get_bank", fixture_bank)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
     store = open_store(database_url())
     pid = store.ensure_profile("default").id
@@ -81,7 +81,7 @@ def test_stats_page_renders_with_data(seeded: Path) -> None:
 
 def test_stats_page_in_chinese_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(studykit.ui, "get_bank", fixture_bank)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
     at = open_stats("zh")
     assert any("还没有复习记录" in i.value for i in at.info)

@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-import studykit.ui
+import ui.core
 from studykit.store import ProgressStore, open_store
 from tests.app.test_quiz_support import fixture_bank
 from tests.faults.conftest import PgDatabase
@@ -31,7 +31,7 @@ def pg_app(
     monkeypatch.setenv("LORA_LAB_DATABASE_URL", pg_database.url)
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     bank = fixture_bank()
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield pg_database
@@ -132,7 +132,7 @@ def test_database_lost_between_two_queries_of_one_run(
     monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
     monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
     bank = fixture_bank()
-    monkeypatch.setattr(studykit.ui, "get_bank", lambda: bank)
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     st.cache_resource.clear()
     try:
         at = AppTest.from_file(APP, default_timeout=60)

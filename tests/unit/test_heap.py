@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from studykit import heap
+from ui import heap
 
 
 def test_settle_heap_imports_the_libraries_and_freezes_them() -> None:

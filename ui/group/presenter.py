@@ -1,0 +1,361 @@
+"""The presenter's side: pick questions, create the room, run it live, reveal, summary and CSV.
+
+The presenter token is in this tab's URL (`?room=…&token=…`): a closed tab reopened from history or
+a bookmark controls the room again, on any app process. The live panel is a fragment that reruns on
+a timer and reads two small aggregate queries; the rest of the page reruns only on a click.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from studykit.bank import Bank
+from studykit.rooms import RoomError, RoomState
+from studykit.rooms.export import answers_csv
+from studykit.rooms.service import MAX_QUESTIONS
+from studykit.rooms.tally import STATUSES, summarize, weak_question_ids
+from studykit.schema import Question
+from studykit.tags import tag_label
+from ui.core import current_lang, get_bank, t
+from ui.group.common import (
+    PROJECTOR_PARAM,
+    get_rooms,
+    is_projector,
+    join_link,
+    qr_png,
+    question_text,
+    refresh_s,
+    show_room_error,
+)
+from ui.group.tally_chart import tally_chart
+from ui.question_view import document_title, render_answer, render_lab_link
+from ui.quiz.session import store_unavailable
+
+ERROR = "group_presenter_error"
+
+
+# ---- before the room exists ---------------------------------------------------------------
+def presenter_setup() -> None:
+    bank, lang = get_bank(), current_lang()
+    if not bank.questions:
+        st.info(t("group.empty_bank"), icon=":material/inbox:")
+        return
+    how = st.segmented_control(
+        t("group.pick.label"),
+        ["document", "tag", "weak"],
+        format_func={k: t(f"group.pick.{k}") for k in ("document", "tag", "weak")}.__getitem__,
+        key="group_pick",
+        default="document",
+        required=True,
+    )
+    candidates = _candidates(bank, how, lang)
+    if candidates is None:
+        return
+    by_id = bank.by_id()
+    picked_key = f"group_questions_{how}_{abs(hash(tuple(candidates))) % 10**8}"
+    st.multiselect(
+        t("group.pick.questions"),
+        candidates,
+        default=candidates[: min(5, len(candidates))],
+        format_func=lambda qid: _short(question_text(by_id.get(qid), lang)),
+        key=picked_key,
+        max_selections=MAX_QUESTIONS,
+    )
+    if error := st.session_state.pop(ERROR, None):
+        st.error(error, icon=":material/error:")
+    st.button(
+        t("group.create"),
+        key="group_create",
+        type="primary",
+        icon=":material/meeting_room:",
+        on_click=_create,
+        args=(picked_key,),
+    )
+
+
+def _candidates(bank: Bank, how: str, lang: str) -> list[str] | None:
+    if how == "document":
+        documents = [f.document for f in bank.files]
+        doc = st.selectbox(
+            t("group.pick.document"),
+            documents,
+            format_func=lambda d: document_title(bank, d, lang),
+            key="group_pick_doc",
+        )
+        return [q.id for q in bank.questions if q.source.document == doc]
+    if how == "tag":
+        tags = sorted({tag for q in bank.questions for tag in q.tags})
+        tag = st.selectbox(
+            t("group.pick.tag_label"),
+            tags,
+            format_func=lambda x: tag_label(x, lang),
+            key="group_pick_tag",
+        )
+        return [q.id for q in bank.questions if tag in q.tags]
+    st.text_input(t("group.pick.previous"), key="group_pick_prev", max_chars=16)
+    previous = st.session_state.get("group_pick_prev", "")
+    if not previous.strip():
+        st.caption(t("group.pick.previous_help"))
+        return None
+    rooms = get_rooms()
+    try:
+        room = rooms.room(previous)
+        weak = weak_question_ids(room.question_ids, rooms.answers(room))
+    except RoomError as exc:
+        show_room_error(exc)
+        return None
+    known = bank.by_id()
+    weak = [qid for qid in weak if qid in known]
+    if not weak:
+        st.info(t("group.pick.none_weak"), icon=":material/celebration:")
+        return None
+    return weak
+
+
+def _short(text: str, limit: int = 90) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _create(picked_key: str) -> None:
+    picked = list(st.session_state.get(picked_key) or [])
+    if not picked:
+        st.session_state[ERROR] = t("group.error.bad_questions")
+        return
+    try:
+        room, token = get_rooms().create_room(picked)
+    except RoomError as exc:
+        st.session_state[ERROR] = t(f"group.error.{exc.reason}")
+        return
+    except SQLAlchemyError as exc:
+        st.session_state[ERROR] = store_unavailable(exc)
+        return
+    st.query_params["room"] = room.code
+    st.query_params["token"] = token
+
+
+# ---- running the room ---------------------------------------------------------------------
+def presenter_view(code: str, token: str | None) -> None:
+    rooms = get_rooms()
+    try:
+        room = rooms.presenter_room(code, token)
+    except RoomError as exc:
+        show_room_error(exc)
+        st.button(t("group.start_over"), key="group_start_over", on_click=_start_over)
+        return
+    bank, lang = get_bank(), current_lang()
+    if error := st.session_state.pop(ERROR, None):
+        st.error(error, icon=":material/error:")
+    expired = datetime.now(UTC) >= room.expires_at
+    _header(room)
+    if expired:
+        st.warning(t("group.error.expired"), icon=":material/timer_off:")
+    else:
+        _controls(room, token or "")
+        question = bank.by_id().get(room.current_question_id or "")
+        if room.current >= 0:
+            _current_question(room, question, lang)
+            n_points = len(question.answer.key_points) if question else 0
+            st.fragment(run_every=refresh_s())(_live_panel)(room.code, token or "", n_points)
+            if room.revealed and question is not None:
+                render_answer(bank, question)
+    if not is_projector() or expired:
+        _summary(room, bank, token or "")
+
+
+def _start_over() -> None:
+    for key in ("room", "token"):
+        st.query_params.pop(key, None)
+
+
+def _header(room: RoomState) -> None:
+    link = join_link(room.code)
+    if is_projector():  # one row: code, link, QR: the question and tallies fit under it at 720 px
+        code_col, link_col, qr_col = st.columns([2, 3, 1], vertical_alignment="center")
+    else:
+        code_col, qr_col = st.columns([3, 1], vertical_alignment="center")
+        link_col = code_col
+    with code_col, st.container(key="group_code"):
+        st.metric(t("group.code"), room.code)  # from the code alphabet: letters and digits only
+    with link_col:
+        st.caption(t("group.join_at"))
+        st.text(link)
+        if not is_projector():
+            st.caption(t("group.bookmark"))
+    with qr_col:
+        st.image(qr_png(link), caption=t("group.scan"), width=130 if is_projector() else 220)
+
+
+def _controls(room: RoomState, token: str) -> None:
+    last = len(room.question_ids) - 1
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.number_input(
+            t("group.timer"), min_value=0, max_value=3600, step=15, key="group_timer", width=160
+        )
+        label = t("group.open_first") if room.current < 0 else t("group.open_next")
+        st.button(
+            label,
+            key="group_open_next",
+            type="primary",
+            icon=":material/skip_next:",
+            disabled=room.current >= last,
+            on_click=_open_next,
+            args=(room.code, token),
+        )
+        st.button(
+            t("group.reveal"),
+            key="group_reveal",
+            icon=":material/visibility:",
+            disabled=room.current < 0 or room.revealed,
+            on_click=_reveal,
+            args=(room.code, token),
+        )
+        st.toggle(
+            t("group.projector"),
+            key="group_projector",
+            value=is_projector(),
+            on_change=_toggle_projector,
+        )
+
+
+def _open_next(code: str, token: str) -> None:
+    rooms = get_rooms()
+    try:
+        room = rooms.presenter_room(code, token)  # read now: another tab may have moved on
+        timer = int(st.session_state.get("group_timer") or 0)
+        rooms.open_question(code, token, room.current + 1, timer or None)
+    except RoomError as exc:
+        st.session_state[ERROR] = t(f"group.error.{exc.reason}")
+    except SQLAlchemyError as exc:
+        st.session_state[ERROR] = store_unavailable(exc)
+
+
+def _reveal(code: str, token: str) -> None:
+    try:
+        get_rooms().reveal(code, token)
+    except RoomError as exc:
+        st.session_state[ERROR] = t(f"group.error.{exc.reason}")
+    except SQLAlchemyError as exc:
+        st.session_state[ERROR] = store_unavailable(exc)
+
+
+def _toggle_projector() -> None:
+    if st.session_state.get("group_projector"):
+        st.query_params[PROJECTOR_PARAM] = "projector"
+    else:
+        st.query_params.pop(PROJECTOR_PARAM, None)
+
+
+def _current_question(room: RoomState, question: Question | None, lang: str) -> None:
+    st.subheader(t("group.question_n", n=room.current + 1, total=len(room.question_ids)))
+    if is_projector():
+        st.header(question_text(question, lang), anchor=False)
+    else:
+        st.markdown(f"### {question_text(question, lang)}")
+    if question is not None:
+        render_lab_link(question)
+
+
+def _live_panel(code: str, token: str, n_points: int) -> None:
+    """Counts, per key point tallies, the most common misconception, anonymous examples."""
+    rooms = get_rooms()
+    try:
+        room = rooms.presenter_room(code, token)
+        view = rooms.live(room, n_points)
+    except (RoomError, SQLAlchemyError):
+        return  # the next full run says what is wrong
+    lang = current_lang()
+    question = get_bank().by_id().get(room.current_question_id or "")
+    top = st.columns([1, 1, 2])
+    with top[0], st.container(key="group_counts"):
+        st.metric(t("group.answered"), f"{view.answered}/{view.joined}")
+    top[1].metric(t("group.skipped"), view.skipped)
+    if room.deadline and not room.revealed:
+        left = int((room.deadline - datetime.now(UTC)).total_seconds())
+        top[2].metric(t("group.time_left_label"), f"{max(left, 0)} s")
+    if question is not None and view.points:
+        rows = [
+            {
+                t("group.key_point"): question.answer.key_points[p.index].text.get(lang),
+                **{t(f"group.status.{s}"): p.counts[s] for s in STATUSES},
+            }
+            for p in view.points
+        ]
+        if is_projector():
+            labels = [question.answer.key_points[p.index].text.get(lang) for p in view.points]
+            tally_chart(view.points, labels)
+        else:
+            with st.container(key="group_tallies"):
+                st.table(pd.DataFrame(rows).set_index(t("group.key_point")))
+    if view.top_misconception:
+        name, count = view.top_misconception
+        st.markdown(f"**{t('group.top_misconception', n=count)}**")
+        st.text(name.get(lang) or name["zh"])
+    if view.examples:
+        st.markdown(f"**{t('group.examples')}**")
+        for example in view.examples:
+            with st.container(border=True):
+                st.text(example)  # anonymous, and as text: never Markdown or HTML
+
+
+def _summary(room: RoomState, bank: Bank, token: str) -> None:
+    rooms = get_rooms()
+    answers = rooms.answers(room)
+    names = rooms.member_names(room)
+    by_id = bank.by_id()
+    lang = current_lang()
+    n_points = [
+        len(by_id[qid].answer.key_points) if qid in by_id else 0 for qid in room.question_ids
+    ]
+    per_question, per_learner = summarize(room.question_ids, n_points, answers, names)
+    with st.expander(t("group.summary"), icon=":material/summarize:"):
+        st.table(
+            pd.DataFrame(
+                [
+                    {
+                        "#": s.index + 1,
+                        t("group.question"): _short(question_text(by_id.get(s.question_id), lang)),
+                        t("group.answered"): s.answered,
+                        t("group.skipped"): s.skipped,
+                        t("group.coverage"): "–"
+                        if s.mean_coverage is None
+                        else f"{s.mean_coverage:.0%}",
+                        t("group.top_misconception_col"): (
+                            s.top_misconception[0].get(lang, "") if s.top_misconception else ""
+                        ),
+                    }
+                    for s in per_question
+                ]
+            ).set_index("#")
+        )
+        if st.toggle(t("group.show_names"), key="group_show_names"):
+            # st.dataframe shows every cell as text: hostile names stay harmless.
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("group.learner"): s.name,
+                            t("group.answered"): s.answered,
+                            t("group.skipped"): s.skipped,
+                            t("group.coverage"): None
+                            if s.mean_coverage is None
+                            else round(s.mean_coverage * 100),
+                        }
+                        for s in per_learner
+                    ]
+                ),
+                hide_index=True,
+            )
+        st.download_button(
+            t("group.export"),
+            answers_csv(room.code, answers),
+            file_name=f"group-{room.code}.csv",
+            mime="text/csv",
+            key="group_export",
+            icon=":material/download:",
+            on_click="ignore",
+        )

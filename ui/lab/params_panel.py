@@ -1,0 +1,159 @@
+"""Parameters and matched-modules panels: PEFT's counts next to the closed form, r-sweep chart."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lora_demo import MODEL_NAMES, CountResult, LoraSettings, count, trainable_vs_r
+from ui.core import t
+from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, settings_key
+from ui.lab.session_model import adapted_layer_view
+from ui.plain_text import md_text
+
+R_VALUES = (1, 2, 4, 8, 16, 32, 64)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_count(key: str, _settings: LoraSettings) -> CountResult:
+    """`count` is pure in the settings (meta device), so one result per settings repr."""
+    return count(_settings)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_sweep(targets: tuple[str, ...] | str, head: str) -> list[dict]:
+    return trainable_vs_r(targets, head, MODEL_NAMES, R_VALUES)
+
+
+def params_panel(settings: LoraSettings) -> None:
+    with guarded(t("lab.tab.params")):
+        c = cached_count(settings_key(settings), settings)
+        cols = st.columns(4)
+        cols[0].metric(t("lab.params.trainable"), fmt_int(c.trainable))
+        cols[1].metric(t("lab.params.total"), fmt_int(c.total))
+        cols[2].metric(t("lab.params.percent"), f"{c.percent:.4f} %")
+        rule = "α/√r" if settings.use_rslora else "α/r"
+        cols[3].metric(
+            t("lab.params.scale", rule=rule),
+            f"{c.scaling:.4g}",
+            help=t("lab.params.scale_help", alpha=f"{settings.alpha:g}", r=settings.r),
+        )
+        st.code(c.peft_line, language=None)
+        if c.matches_formula:
+            st.success(
+                t("lab.params.formula_ok", n=fmt_int(c.formula_trainable)),
+                icon=":material/check_circle:",
+            )
+        else:
+            st.error(
+                t(
+                    "lab.params.formula_bad",
+                    f=fmt_int(c.formula_trainable),
+                    p=fmt_int(c.trainable),
+                    ft=fmt_int(c.formula_total),
+                    pt=fmt_int(c.total),
+                ),
+                icon=":material/cancel:",
+            )
+        st.markdown(f"**{t('lab.params.chart_title')}**")
+        _sweep_chart(settings)
+        st.markdown(f"**{t('lab.params.table_title', n=len(c.rows))}**")
+        st.dataframe(_rows_frame(c), hide_index=True, height=320, width="stretch")
+
+
+def _rows_frame(c: CountResult) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("lab.params.col_kind"): [r.kind for r in c.rows],
+            t("lab.params.col_module"): [r.module.removeprefix("esm.encoder.") for r in c.rows],
+            "A": ["×".join(map(str, r.a_shape)) if r.a_shape else "" for r in c.rows],
+            "B": ["×".join(map(str, r.b_shape)) if r.b_shape else "" for r in c.rows],
+            t("lab.params.col_params"): [r.params for r in c.rows],
+        }
+    )
+
+
+def _sweep_chart(settings: LoraSettings) -> None:
+    try:
+        rows = cached_sweep(settings.targets, settings.head)
+    except Exception:  # e.g. a regex that names a layer the small sizes lack
+        st.info(t("lab.params.sweep_unavailable"))
+        return
+    fig = go.Figure()
+    for model in MODEL_NAMES:
+        pts = [row for row in rows if row["model"] == model]
+        current = model == settings.model
+        fig.add_trace(go.Scatter(
+            x=[p["r"] for p in pts], y=[p["trainable"] for p in pts], name=SIZE_LABELS[model],
+            mode="lines+markers", line={"width": 5 if current else 2},
+            hovertemplate="r=%{x}<br>%{y:,}<extra>" + SIZE_LABELS[model] + "</extra>",
+        ))  # fmt: skip
+    # the current r as a plain trace: shapes (add_vline) misplace themselves on a log axis
+    ys = [row["trainable"] for row in rows]
+    fig.add_trace(go.Scatter(
+        x=[settings.r, settings.r], y=[min(ys), max(ys)], mode="lines+text",
+        line={"dash": "dot", "color": "#333", "width": 2}, text=["", f"r = {settings.r}"],
+        textposition="top center", showlegend=False, hoverinfo="skip",
+    ))  # fmt: skip
+    fig.update_layout(
+        height=420,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"size": 16},
+        xaxis={"title": "r", "type": "log", "tickvals": list(R_VALUES)},
+        yaxis={"title": t("lab.params.trainable"), "type": "log"},
+        legend={"orientation": "h", "y": 1.12},
+    )
+    st.plotly_chart(fig, config={"displayModeBar": False})
+    note = "lab.params.chart_note_layers" if settings.layers else "lab.params.chart_note"
+    st.caption(t(note))
+
+
+def matched_panel(settings: LoraSettings) -> None:
+    with guarded(t("lab.tab.matched")):
+        c = cached_count(settings_key(settings), settings)
+        for pitfall in c.pitfalls:
+            title = t(f"lab.pitfall.{pitfall.code}")
+            # details can carry the user's own target names: shown as text
+            details = {k: md_text(v, 200) for k, v in dict(pitfall.details).items()}
+            detail = t(f"lab.pitfall_detail.{pitfall.code}", **details)
+            st.warning(f"**{title}**  \n{detail}", icon=":material/warning:")
+        if not c.pitfalls:
+            st.success(t("lab.matched.no_pitfalls"), icon=":material/check_circle:")
+        frame = pd.DataFrame(
+            {
+                t("lab.matched.col_entry"): list(c.matched_modules),
+                t("lab.matched.col_hits"): [len(v) for v in c.matched_modules.values()],
+                t("lab.matched.col_names"): [_compact(v) for v in c.matched_modules.values()],
+            }
+        )
+        st.dataframe(frame, hide_index=True, width="stretch")
+        with st.expander(t("lab.matched.all_names", n=sum(map(len, c.matched_modules.values())))):
+            st.code(
+                "\n".join(n for names in c.matched_modules.values() for n in names), language=None
+            )
+    if is_live(settings.model):
+        with guarded(t("lab.matched.layer_title")):
+            adapted_layer_view(settings)
+
+
+def _compact(names: list[str]) -> str:
+    """'layer.{0..5}.attention.self.query' style summary of many per-layer names."""
+
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        m = re.search(r"layer\.(\d+)\.", name)
+        pattern = re.sub(r"layer\.\d+\.", "layer.{i}.", name) if m else name
+        groups.setdefault(pattern, []).append(m.group(1) if m else "")
+    parts = []
+    for pattern, idx in groups.items():
+        nums = [int(i) for i in idx if i]
+        if len(nums) > 1 and nums == list(range(nums[0], nums[-1] + 1)):
+            parts.append(pattern.replace("{i}", f"{{{nums[0]}..{nums[-1]}}}") + f" ×{len(nums)}")
+        elif len(nums) > 1:
+            parts.append(pattern.replace("{i}", "{" + ",".join(map(str, nums)) + "}"))
+        else:
+            parts.append(pattern.replace("{i}", idx[0]))
+    return "; ".join(p.removeprefix("esm.encoder.") for p in parts)
