@@ -14,8 +14,10 @@ EVAL_DIR = ROOT / "tests" / "grading_eval"
 KINDS = {"correct", "half", "wrong", "offtopic"}
 LANGS = {"zh", "en", "mixed"}
 FIELDS = {"question", "kind", "lang", "answer", "why"}
-# fresh.yaml: written after the grader was tuned, for measurement only; it may share questions with dev/holdout.
-MIN_ANSWERS = {"dev.yaml": 250, "holdout.yaml": 125, "fresh.yaml": 150}
+# fresh.yaml / fresh2.yaml: written after the grader was tuned, for measurement only; they may share questions
+# with dev/holdout, but every answer text is new.
+MIN_ANSWERS = {"dev.yaml": 250, "holdout.yaml": 125, "fresh.yaml": 150, "fresh2.yaml": 150}
+FRESH_SETS = ("fresh.yaml", "fresh2.yaml")
 # Bank questions in neither dev nor holdout; the fresh set must use every one of them.
 UNUSED_BY_DEV_AND_HOLDOUT = {
     "s000-a-q06-esm2-data-preprocessing",
@@ -130,7 +132,19 @@ def test_fresh_set_uses_the_questions_dev_and_holdout_left_out() -> None:
     assert len(fresh) >= 30
 
 
-def test_fresh_set_has_five_answers_per_question() -> None:
-    per_question = Counter((e["question"], e["kind"]) for e in load_set("fresh.yaml"))
+@pytest.mark.parametrize("name", FRESH_SETS)
+def test_fresh_set_has_five_answers_per_question(name: str) -> None:
+    entries = load_set(name)
+    per_question = Counter((e["question"], e["kind"]) for e in entries)
     too_many = {key: n for key, n in per_question.items() if n > (2 if key[1] == "correct" else 1)}
     assert too_many == {}
+    assert set(Counter(e["question"] for e in entries).values()) == {5}
+
+
+def test_second_fresh_set_spans_the_bank_and_its_corrected_questions(bank: Bank) -> None:
+    """fresh2.yaml: 30 questions, at least 10 of them with document corrections (issue 11)."""
+    by_id = bank.by_id()
+    questions = {e["question"] for e in load_set("fresh2.yaml")}
+    assert len(questions) >= 30
+    corrected = {q for q in questions if by_id[q].answer.corrections}
+    assert len(corrected) >= 10
