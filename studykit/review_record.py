@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from studykit.cards import card_key
 from studykit.grading import GradeResult
-from studykit.schedule import card_key
 from studykit.store import NewReview
 
 

@@ -1,12 +1,14 @@
-"""FSRS scheduling: replay the review log into card states, build the daily queue, preview intervals.
+"""FSRS scheduling: replay the review log into card states, preview intervals, build the daily queue.
 
 The log is the truth; a card's state is whatever `fsrs.Scheduler.review_card` yields when the card's
 reviews are replayed in order at their recorded (UTC) times. Only `mode == "review"` rows schedule.
+A card is a main question or one of its follow-ups (`studykit.cards.card_key`); when a follow-up
+becomes a new card and what the in-drill follow-ups may ask is `studykit.follow_up_rules`'s job,
+question filters are `studykit.question_filters`', interval labels `studykit.intervals`'.
 """
 
 from __future__ import annotations
 
-import random
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,13 +16,13 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from fsrs import Card, Rating, Scheduler, State
 
-from studykit.cards import has_follow_up
+from studykit.cards import card_key, has_follow_up, split_card_key
+from studykit.follow_up_rules import new_follow_up_keys
 from studykit.review_window import review_time_problem
 from studykit.schema import Question
 
 DEFAULT_RETENTION = 0.9
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
-FOLLOW_UP_SEP = "#f"
 SCHEDULING_MODES = frozenset({"review"})
 
 
@@ -30,17 +32,6 @@ def make_scheduler(
     """An FSRS-6 scheduler with default parameters; fuzzing off keeps intervals reproducible."""
     retention = min(max(desired_retention, MIN_RETENTION), MAX_RETENTION)
     return Scheduler(desired_retention=retention, enable_fuzzing=fuzzing)
-
-
-def card_key(question_id: str, follow_up: int | None = None) -> str:
-    """The scheduling key: the question id, or ``"<id>#f<n>"`` for follow-up n (1-based)."""
-    return question_id if follow_up is None else f"{question_id}{FOLLOW_UP_SEP}{follow_up}"
-
-
-def split_card_key(key: str) -> tuple[str, int | None]:
-    """Inverse of `card_key`."""
-    qid, sep, rest = key.partition(FOLLOW_UP_SEP)
-    return (qid, int(rest)) if sep and rest.isdigit() else (key, None)
 
 
 def new_card(key: str, now: datetime) -> Card:
@@ -137,31 +128,9 @@ def preview_intervals(
     }
 
 
-def format_interval(delta: timedelta, lang: str = "zh") -> str:
-    """A compact interval label: 1m / 10m / 3h / 4d / 2mo / 1.5y (zh: 1分钟 / 4天 …)."""
-    seconds = max(delta.total_seconds(), 0)
-    units = (
-        (365 * 86400, "y", "年"),
-        (30 * 86400, "mo", "个月"),
-        (86400, "d", "天"),
-        (3600, "h", "小时"),
-        (60, "m", "分钟"),
-    )
-    for size, en, zh in units:
-        if seconds >= size or size == 60:
-            value = seconds / size
-            shown = (
-                f"{value:.1f}".rstrip("0").rstrip(".")
-                if size >= 30 * 86400
-                else f"{max(round(value), 1)}"
-            )
-            return f"{shown}{zh if lang == 'zh' else en}"
-    return ""  # pragma: no cover
-
-
 @dataclass(frozen=True)
 class Queue:
-    """Today's queue: due card keys (most overdue first), then new question ids (bank order)."""
+    """Today's queue: due card keys (most overdue first), then new card keys."""
 
     due: list[str]
     new: list[str]
@@ -171,16 +140,15 @@ class Queue:
         return self.due + self.new
 
 
-def filter_questions(
-    questions: Sequence[Question], sources: Iterable[str] = (), tags: Iterable[str] = ()
-) -> list[Question]:
-    """Questions from any of `sources` (document names) having any of `tags`; empty = no filter."""
-    sources, tags = set(sources), set(tags)
-    return [
-        q
-        for q in questions
-        if (not sources or q.source.document in sources) and (not tags or tags.intersection(q.tags))
-    ]
+def live_cards(cards: dict[str, Card], questions: Sequence[Question]) -> dict[str, Card]:
+    """The cards of `questions` (main questions and follow-ups still in the bank)."""
+    by_id = {q.id: q for q in questions}
+    out = {}
+    for key, card in cards.items():
+        qid, follow_up = split_card_key(key)
+        if qid in by_id and has_follow_up(by_id[qid], follow_up):
+            out[key] = card
+    return out
 
 
 def build_queue(
@@ -189,19 +157,24 @@ def build_queue(
     now: datetime,
     new_limit: int | None = None,
 ) -> Queue:
-    """Main-question cards due by `now`, then unseen questions up to `new_limit`."""
+    """Cards due by `now` (main questions and follow-ups, most overdue first, a parent before its
+    follow-ups on ties), then new cards up to `new_limit`: follow-ups whose parent the learner has
+    learned (see `new_follow_up_keys`) before unseen main questions in bank order."""
+    order = {card_key(q.id): i for i, q in enumerate(questions)}
+    live = live_cards(cards, questions)
     due = sorted(
-        (q.id for q in questions if q.id in cards and cards[q.id].due <= now),
-        key=lambda qid: cards[qid].due,
+        (key for key, card in live.items() if card.due <= now),
+        key=lambda key: (live[key].due, order[split_card_key(key)[0]], split_card_key(key)[1] or 0),
     )
-    new = [q.id for q in questions if q.id not in cards]
+    new = new_follow_up_keys(questions, cards) + [q.id for q in questions if q.id not in cards]
     if new_limit is not None:
         new = new[: max(new_limit, 0)]
     return Queue(due, new)
 
 
 def new_seen_on(history: Sequence[ReplayedReview], now: datetime, tz: tzinfo = UTC) -> int:
-    """How many cards were graded for the first time on the learner's day (in `tz`) of `now`."""
+    """How many cards (main questions and follow-ups) were graded for the first time on the
+    learner's day (in `tz`) of `now`: the daily new-card limit counts both."""
     day = now.astimezone(tz).date()
     return sum(
         1 for h in history if h.state_before is None and h.reviewed_at.astimezone(tz).date() == day
@@ -216,45 +189,5 @@ def front_first(keys: Sequence[str], front: str | None) -> list[str]:
 
 
 def next_due(cards: dict[str, Card], questions: Sequence[Question]) -> datetime | None:
-    """When the earliest card among `questions` is due next (None when none has been seen)."""
-    ids = {q.id for q in questions}
-    return min((c.due for qid, c in cards.items() if qid in ids), default=None)
-
-
-def shuffled_ids(questions: Sequence[Question], seed: int) -> list[str]:
-    """The questions' ids in a seeded random order (cram keeps one order per round)."""
-    ids = [q.id for q in questions]
-    random.Random(seed).shuffle(ids)
-    return ids
-
-
-FollowUpStep = tuple[str, int]  # (question id, follow-up n, 1-based)
-
-
-def follow_ups_after_grade(
-    pending: Sequence[FollowUpStep],
-    question_id: str,
-    follow_up: int | None,
-    follow_up_count: int,
-    drill: bool,
-) -> list[FollowUpStep]:
-    """The follow-up (追问) queue after a grade: the graded step leaves the head; a graded main
-    question puts its follow-ups first when the learner drills them."""
-    queue = list(pending)
-    if queue and queue[0] == (question_id, follow_up):
-        queue.pop(0)
-    if follow_up is None and drill:
-        queue[:0] = [(question_id, n) for n in range(1, follow_up_count + 1)]
-    return queue
-
-
-def live_follow_ups(
-    pending: Sequence[FollowUpStep], by_id: dict[str, Question]
-) -> list[FollowUpStep]:
-    """The queue without leading steps whose question or follow-up left the bank."""
-    queue = list(pending)
-    while queue and (
-        queue[0][0] not in by_id or not has_follow_up(by_id[queue[0][0]], queue[0][1])
-    ):
-        queue.pop(0)
-    return queue
+    """When the earliest card of `questions` (follow-ups included) is due next (None: none seen)."""
+    return min((c.due for c in live_cards(cards, questions).values()), default=None)

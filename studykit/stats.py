@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from fsrs import Card, Scheduler, State
 
-from studykit.cards import card_parts, has_follow_up
-from studykit.schedule import Replay, split_card_key
+from studykit.cards import card_parts, has_follow_up, split_card_key
+from studykit.schedule import Replay
 from studykit.schema import Question
 
 LEECH_LAPSES = 4

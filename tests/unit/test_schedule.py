@@ -7,16 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import Rating, State
 
+from studykit.cards import card_key, split_card_key
+from studykit.intervals import format_interval
+from studykit.question_filters import filter_questions
 from studykit.schedule import (
     build_queue,
-    card_key,
-    filter_questions,
-    format_interval,
     make_scheduler,
     new_seen_on,
     preview_intervals,
     replay,
-    split_card_key,
 )
 from tests.app.test_quiz_support import fixture_bank
 

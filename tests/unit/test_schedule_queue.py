@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from studykit.schedule import (
-    follow_ups_after_grade,
-    front_first,
-    live_follow_ups,
-    new_card,
-    next_due,
-    shuffled_ids,
-)
+from studykit.follow_up_rules import follow_ups_after_grade, live_follow_ups
+from studykit.question_filters import shuffled_ids
+from studykit.schedule import front_first, new_card, next_due
 from tests.app.test_quiz_support import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

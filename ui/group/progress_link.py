@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from studykit.cards import card_key
 from studykit.rooms.tally import Graded
-from studykit.schedule import card_key
 from studykit.store import NewReview, ProgressStore
 
 

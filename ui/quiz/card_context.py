@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studykit.schedule import card_key
+from studykit.cards import card_key
 
 
 @dataclass(frozen=True)

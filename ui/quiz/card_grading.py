@@ -9,8 +9,9 @@ from fsrs import Card, Scheduler
 
 from studykit.bank_markdown import key_point_markdown
 from studykit.grading import GradeResult
+from studykit.intervals import format_interval
 from studykit.review_record import graded_review
-from studykit.schedule import format_interval, preview_intervals
+from studykit.schedule import preview_intervals
 from studykit.schema import KeyPoint
 from studykit.store import ProgressStore
 from ui.core import current_lang, t

@@ -1,18 +1,24 @@
-"""Daily review: today's FSRS queue (due cards, then up to NEW_PER_DAY new ones), with undo."""
+"""Daily review: today's FSRS queue (due cards, then up to NEW_PER_DAY new ones), with undo.
+
+Follow-ups are cards of their own: due ones come in the queue (shown under their parent's prompt),
+new ones once their parent is learned; the drill after a grade asks only follow-ups that are new
+(within the day's new cards) or due, so a follow-up is never reviewed off its schedule.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from studykit.cards import split_card_key
+from studykit.follow_up_rules import drill_may_ask
+from studykit.intervals import format_interval
 from studykit.schedule import (
     MAX_RETENTION,
     MIN_RETENTION,
     build_queue,
-    format_interval,
     front_first,
     new_seen_on,
     next_due,
-    split_card_key,
 )
 from studykit.stats import reviews_on
 from ui.core import t
@@ -80,12 +86,15 @@ def _settings(session: StudySession) -> None:
 def daily_review(session: StudySession) -> None:
     """Metrics, filters, settings, undo, then the next follow-up or the next card of the queue."""
     store, profile_id, by_id = session.store, session.profile_id, session.by_id
-    after_grade("review", st.session_state.get("review_drill", True), by_id)
+    graded = after_grade("review", st.session_state.get("review_drill", True), by_id)
+    if graded is not None and graded.key == st.session_state.get("review_front"):
+        del st.session_state["review_front"]  # the card undo brought back is graded again
     progress = load_progress(store, profile_id, session.bank)
     questions = question_filters(session)
     now, tz = now_utc(), local_tz()
+    cards = progress.replay.cards
     new_left = max(NEW_PER_DAY - new_seen_on(progress.replay.history, now, tz), 0)
-    queue = build_queue(questions, progress.replay.cards, now, new_left)
+    queue = build_queue(questions, cards, now, new_left)
     cols = st.columns(3)
     cols[0].metric(t("quiz.metric.due"), len(queue.due))
     cols[1].metric(t("quiz.metric.new"), len(queue.new))
@@ -107,7 +116,12 @@ def daily_review(session: StudySession) -> None:
             icon=":material/undo:",
             shortcut="u",
         )
-    step = next_follow_up("review", by_id)
+    front = st.session_state.get("review_front")
+    step = next_follow_up(
+        "review",
+        by_id,
+        lambda key: key == front or drill_may_ask(key, cards, now, new_left),
+    )
     if step is not None:
         st.button(
             t("quiz.skip_followups"),
@@ -118,13 +132,13 @@ def daily_review(session: StudySession) -> None:
         )
         _card(session, progress, *step)
         return
-    keys = front_first(queue.keys, st.session_state.get("review_front"))
+    keys = front_first(queue.keys, front)
     if not keys:
         st.success(t("quiz.all_done"), icon=":material/celebration:")
-        if (due := next_due(progress.replay.cards, questions)) is not None:
+        if (due := next_due(cards, questions)) is not None:
             st.caption(t("quiz.next_due", when=format_interval(due - now, session.lang)))
         return
-    _card(session, progress, keys[0], None)
+    _card(session, progress, *split_card_key(keys[0]))
 
 
 def _card(session: StudySession, progress: Progress, qid: str, follow_up: int | None) -> None:

@@ -1,13 +1,16 @@
 """The follow-up (追问) drill between cards: which follow-up, if any, comes before the next question.
 
-The queue lives in session state under "<mode prefix>_followups"; the pure rules are in `schedule`.
+The queue lives in session state under "<mode prefix>_followups"; the pure rules are in
+`studykit.follow_up_rules`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from studykit.schedule import FollowUpStep, follow_ups_after_grade, live_follow_ups
+from studykit.follow_up_rules import FollowUpStep, follow_ups_after_grade, live_follow_ups
 from studykit.schema import Question
 from ui.quiz.card_context import CardContext
 
@@ -29,10 +32,13 @@ def skip_follow_ups(prefix: str) -> None:
     st.session_state[f"{prefix}_followups"] = []
 
 
-def next_follow_up(prefix: str, by_id: dict[str, Question]) -> FollowUpStep | None:
-    """The follow-up to ask now, dropping queued ones that left the bank."""
+def next_follow_up(
+    prefix: str, by_id: dict[str, Question], may_ask: Callable[[str], bool] | None = None
+) -> FollowUpStep | None:
+    """The follow-up to ask now, dropping queued ones that left the bank or `may_ask` refuses
+    (daily review: scheduled for later, or new when the day's new cards are used up)."""
     key = f"{prefix}_followups"
-    pending = live_follow_ups(st.session_state.get(key) or [], by_id)
+    pending = live_follow_ups(st.session_state.get(key) or [], by_id, may_ask)
     if key in st.session_state:
         st.session_state[key] = pending
     return pending[0] if pending else None

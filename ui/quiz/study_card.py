@@ -39,17 +39,13 @@ def question_caption(question: Question, titles: dict[str, str], lang: str) -> s
 def card_header(
     question: Question, follow_up: int | None, titles: dict[str, str], lang: str
 ) -> None:
-    """The "Follow-up n/N of …" line (for a follow-up), the source caption and the boxed prompt."""
+    """For a follow-up, its "Follow-up n/N" line and the parent's prompt; then the source caption
+    and the boxed prompt."""
     prompt, _, _ = card_parts(question, follow_up, lang)
-    if follow_up is not None:
-        st.caption(
-            t(
-                "quiz.follow_up_of",
-                n=follow_up,
-                total=len(question.follow_ups),
-                parent=question.question.get(lang),
-            )
-        )
+    if follow_up is not None:  # the parent's prompt for context (its answer stays hidden)
+        st.caption(t("quiz.follow_up_of", n=follow_up, total=len(question.follow_ups)))
+        st.caption(t("quiz.parent_prompt"))
+        st.markdown(question.question.get(lang))
     st.caption(question_caption(question, titles, lang))
     with st.container(border=True):
         st.markdown(prompt)

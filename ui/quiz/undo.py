@@ -71,8 +71,7 @@ def undo_last_grade(prefix: str, store: ProgressStore | None) -> bool:
             st.session_state[key] = copy.deepcopy(step.queue_state[name])
         else:
             st.session_state.pop(key, None)
-    if step.ctx.follow_up is None:
-        st.session_state[f"{prefix}_front"] = step.ctx.key
+    st.session_state[f"{prefix}_front"] = step.ctx.key  # a queued follow-up comes back first too
     st.session_state.pop(f"{prefix}_graded", None)
     for name in ("typed", "grade", "revealed", "shown"):
         st.session_state.pop(step.ctx.state_key(name), None)
