@@ -39,7 +39,7 @@ with database_guard():  # the database may go away between two queries of this r
     today_reviews = reviews_on(reviews, today, tz)  # mode "review" only, as in the quiz
     overview(len(reviews), per_day, today, progress.replay, len(leech_list), today_reviews)
     activity_heatmap(per_day, today)
-    due_forecast_chart(progress.replay, now, tz, today)
+    due_forecast_chart(progress.replay, session.bank.questions, now, tz, today)
     mastery_charts(session, progress.replay, progress.scheduler, now)
     weak_points_table(session, reviews)
     leeches_table(session, leech_list)

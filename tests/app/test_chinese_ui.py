@@ -41,7 +41,12 @@ ENGLISH = (
     "Coverage",
     "Export",
     "Question by question",
+    "Follow-up",
+    "Asked after this question",
+    "Skip the remaining",
+    "Due",
 )
+ENGLISH_INTERVAL = re.compile(r"· \d+(\.\d+)?(m|mo|h|d|y)$")  # "Again · 1m" on a grade button
 MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 
 
@@ -83,6 +88,8 @@ def _check_chinese(at: AppTest, where: str) -> None:
     texts = [s for element in _elements(at) for s in _strings(element.proto)]
     found = sorted({p for p in ENGLISH for s in texts if p in s})
     assert not found, f"{where}: English UI text {found}"
+    for button in at.button:
+        assert not ENGLISH_INTERVAL.search(button.label), f"{where}: {button.label!r}"
     for multiselect in at.multiselect:
         assert multiselect.proto.placeholder and "Choose" not in multiselect.proto.placeholder
         assert not multiselect.proto.select_all, f"{where}: 'Select all' shown"
@@ -132,6 +139,38 @@ def test_study_pages_show_no_english_ui_text() -> None:
     _check_chinese(at, "mock report")
     at.switch_page("pages/stats.py").run()
     _check_chinese(at, "progress")
+
+
+def test_follow_up_cards_show_no_english_ui_text() -> None:
+    """A follow-up in the drill, and one due in the daily queue under its parent's prompt."""
+    from datetime import UTC, datetime, timedelta
+
+    from studykit.settings import database_url
+    from studykit.store import NewReview, open_store
+
+    at = _open("pages/quiz.py")
+    at.button(key="review_reveal").click().run()
+    at.button(key="review_rate_4").click().run()  # fx-q1 Easy: its follow-ups are drilled
+    _check_chinese(at, "drilled follow-up")
+    at.button(key="review_reveal").click().run()
+    _check_chinese(at, "drilled follow-up, answer shown")
+
+    store = open_store(database_url())  # another learner graded fx-q1's follow-up Again yesterday
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    pid = store.ensure_profile("学习者").id
+    store.add_review(pid, NewReview("fx-q1", "fx-q1", yesterday, 4))
+    store.add_review(pid, NewReview("fx-q1", "fx-q1#f1", yesterday, 1))
+    store.dispose()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "zh"
+    at.query_params["learner"] = "学习者"
+    at.run()
+    at.switch_page("pages/quiz.py").run()
+    assert any(c.value == "追问 1/2" for c in at.caption), [c.value for c in at.caption]
+    _check_chinese(at, "follow-up due in the queue")
+    at.button(key="review_reveal").click().run()
+    _check_chinese(at, "follow-up due in the queue, answer shown")
 
 
 def test_lab_pitfalls_are_translated() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 import plotly.graph_objects as go
 import streamlit as st
 from fsrs import Scheduler
 
-from studykit.schedule import Replay
-from studykit.stats import due_forecast, heatmap_grid, main_cards, mastery_by
+from studykit.schedule import Replay, live_cards
+from studykit.schema import Question
+from studykit.stats import due_forecast, heatmap_grid, mastery_by
 from studykit.tags import tag_label
 from ui.core import t
 from ui.quiz.session import StudySession
@@ -55,10 +57,14 @@ def activity_heatmap(per_day: dict[date, int], today: date) -> None:
     st.plotly_chart(fig, key="stats_heatmap")
 
 
-def due_forecast_chart(replay: Replay, now: datetime, tz: tzinfo, today: date) -> None:
-    """How many main-question cards fall due on each of the next 30 days."""
+def due_forecast_chart(
+    replay: Replay, questions: Sequence[Question], now: datetime, tz: tzinfo, today: date
+) -> None:
+    """How many cards of the bank (main questions and follow-ups, as the daily queue schedules
+    them) fall due on each of the next 30 days."""
     st.subheader(t("stats.forecast"))
-    forecast = due_forecast(main_cards(replay.cards), now, days=FORECAST_DAYS, tz=tz)
+    cards = live_cards(replay.cards, questions).values()
+    forecast = due_forecast(cards, now, days=FORECAST_DAYS, tz=tz)
     days = [(today + timedelta(days=i)).isoformat() for i in range(FORECAST_DAYS)]
     fig = go.Figure(go.Bar(x=days, y=forecast))
     top = max(max(forecast, default=0), 1) * 1.15  # an empty forecast runs 0…1, not −1…1
