@@ -4,6 +4,7 @@ import streamlit as st
 
 from studykit.search import find
 from studykit.tags import TAGS, tag_label
+from ui.browse_list import question_list
 from ui.browse_rows import row_label, row_statuses
 from ui.browse_state import (
     apply_query_param,
@@ -11,7 +12,6 @@ from ui.browse_state import (
     keep_filters,
     remember_selection,
     restore_filters,
-    result_list_key,
     revealed,
     selected_id,
 )
@@ -92,15 +92,11 @@ with left:
         st.stop()
     ids = [q.id for q in results]
     statuses = row_statuses(bank)
-    with st.container(height=560):
-        picked = st.radio(
-            t("browse.pick"),
-            ids,
-            index=ids.index(selected_id(ids)),
-            key=result_list_key(ids, lang),
-            label_visibility="collapsed",
-            format_func=lambda qid: row_label(by_id[qid], statuses.get(qid), lang),
-        )
+    selected = selected_id(ids)
+    picked = question_list(
+        ids, selected, lang, lambda qid: row_label(by_id[qid], statuses.get(qid), lang)
+    )
+    picked = picked or selected  # another page is shown: the open question stays open
     remember_selection(picked)
 
 with right:

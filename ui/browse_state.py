@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from studykit.schema import Question
@@ -75,11 +73,6 @@ def selected_id(ids: list[str]) -> str:
     """The open question if it is among the results, else the first result."""
     current = st.session_state.get("browse_selected")
     return current if current in ids else ids[0]
-
-
-def result_list_key(ids: list[str], lang: str) -> str:
-    """A widget key per result list: a new list gets a fresh radio whose index is the selected question."""
-    return f"browse_pick_{lang}_{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:12]}"
 
 
 def remember_selection(question_id: str) -> None:
