@@ -1,4 +1,6 @@
-"""What to work on: the key points most often missed, and the leeches (cards failed again and again)."""
+"""What to work on: the key points most often missed, and the leeches (cards failed again and again).
+
+A click on a row opens its question in Browse with the answer shown."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from studykit.bank_markdown import plain_text
+from studykit.cards import split_card_key
 from studykit.stats import leech_prompt, weak_point_texts, weakest_points
 from studykit.store import Review
 from ui.core import t
@@ -18,15 +21,19 @@ def weak_points_table(session: StudySession, reviews: list[Review]) -> None:
     if not weak:
         st.caption(t("stats.no_weak_points"))
         return
+    texts = weak_point_texts(weak, session.by_id, session.lang)
     rows = [
         {
             t("stats.col_question"): plain_text(question)[:50],
             t("stats.col_point"): plain_text(point),  # a table cell cannot render Markdown
             t("stats.col_missed"): f"{w.missed} / {w.attempts}",
         }
-        for question, point, w in weak_point_texts(weak, session.by_id, session.lang)
+        for question, point, w in texts
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="stats_weak")
+    st.caption(t("stats.open_row_hint"))
+    picked = _pick_row(pd.DataFrame(rows), "stats_weak")
+    if picked is not None:
+        open_in_browse(texts[picked][2].question_id)
 
 
 def leeches_table(session: StudySession, leech_list: list[tuple[str, int]]) -> None:
@@ -43,4 +50,21 @@ def leeches_table(session: StudySession, leech_list: list[tuple[str, int]]) -> N
         }
         for key, fails in leech_list
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="stats_leeches")
+    st.caption(t("stats.open_row_hint"))
+    picked = _pick_row(pd.DataFrame(rows), "stats_leeches")
+    if picked is not None:
+        open_in_browse(split_card_key(leech_list[picked][0])[0])
+
+
+def _pick_row(frame: pd.DataFrame, key: str) -> int | None:
+    """The table with single-row selection; the index of the row the learner clicked, if any."""
+    event = st.dataframe(
+        frame, hide_index=True, key=key, on_select="rerun", selection_mode="single-row"
+    )
+    rows = event.selection.rows if event is not None else []
+    return rows[0] if rows and rows[0] < len(frame) else None
+
+
+def open_in_browse(question_id: str) -> None:
+    """Open the question in Browse with its answer shown (a clicked Progress row)."""
+    st.switch_page("pages/browse.py", query_params={"q": question_id, "reveal": "1"})
