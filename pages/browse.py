@@ -86,8 +86,8 @@ with left:
         st.toggle(t("browse.corrected_only"), key="browse_corrected")
     keep_filters()
     results = find(get_search_index(), query, current_filters())
-    st.caption(t("browse.results", n=len(results)))
     if not results:
+        st.caption(t("browse.results", n=0))
         st.info(t("browse.no_results"))
         st.stop()
     ids = [q.id for q in results]

@@ -17,7 +17,7 @@ import streamlit as st
 
 from ui.core import t
 
-PAGE_SIZE = 10
+PAGE_SIZE = 8  # rows per page: the selected row stays near the top of a 720 px high window
 
 
 def page_count(n: int, size: int = PAGE_SIZE) -> int:
@@ -37,25 +37,26 @@ def _key(kind: str, ids: list[str], lang: str, extra: str = "") -> str:
 def question_list(
     ids: list[str], selected: str, lang: str, label: Callable[[str], str]
 ) -> str | None:
-    """The page picker (when there is more than one page) and the page's rows as a radio.
+    """The result count, the page picker (more than one page) and the page's rows as a radio.
 
     Returns the question picked on this run, or None when the page shown does not hold the
     selected question and the learner has not picked one there (the selection stays).
     """
     pages = page_count(len(ids))
     page = page_of(ids, selected)
+    count, picker = st.columns([3, 2], vertical_alignment="center")
+    count.caption(t("browse.results", n=len(ids)))
     if pages > 1:
-        page = st.segmented_control(
+        page = picker.selectbox(
             t("browse.page"),
             list(range(pages)),
-            default=page,
-            format_func=lambda p: str(p + 1),
+            index=page,
+            format_func=lambda p: t(
+                "browse.page_rows", first=p * PAGE_SIZE + 1, last=min((p + 1) * PAGE_SIZE, len(ids))
+            ),
             key=_key("page", ids, lang, selected),  # a new selection opens its own page
             label_visibility="collapsed",
         )
-        page = 0 if page is None else page  # a click on the current page deselects it
-        first, last = page * PAGE_SIZE + 1, min((page + 1) * PAGE_SIZE, len(ids))
-        st.caption(t("browse.page_rows", first=first, last=last, n=len(ids)))
     rows = ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     return st.radio(
         t("browse.pick"),

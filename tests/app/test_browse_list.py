@@ -8,7 +8,7 @@ from ui.browse_list import PAGE_SIZE
 
 
 def _pages(at):
-    (picker,) = [g for g in at.button_group if g.key and g.key.startswith("browse_page_")]
+    (picker,) = [g for g in at.selectbox if g.key and g.key.startswith("browse_page_")]
     return picker
 
 
@@ -24,9 +24,10 @@ def test_a_deep_link_opens_the_page_holding_the_question(open_page) -> None:
     assert radio.value == target and len(radio.options) == PAGE_SIZE
     pages = _pages(at)
     assert pages.value == 5
-    assert any(c.value == f"Questions 51–60 of {len(ids)}" for c in at.caption)
+    assert pages.options[5] == f"Questions {5 * PAGE_SIZE + 1}–{6 * PAGE_SIZE}"
+    assert any(c.value == f"{len(ids)} question(s)" for c in at.caption)
 
-    pages.set_value(0).run()  # look at the first page: nothing there is selected
+    pages.select(0).run()  # look at the first page: nothing there is selected
     (radio,) = at.radio
     assert radio.value is None
     title = load_bank().by_id()[target].question.get("en")
