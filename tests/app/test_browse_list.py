@@ -19,18 +19,18 @@ def _ids() -> list[str]:
 def test_a_deep_link_opens_the_page_holding_the_question(open_page) -> None:
     ids = _ids()
     target = ids[5 * PAGE_SIZE + 3]  # on the sixth page
-    at = open_page("pages/browse.py", lang="en", query={"q": target})
+    at = open_page("pages/browse.py", lang="zh", query={"q": target})
     (radio,) = at.radio
     assert radio.value == target and len(radio.options) == PAGE_SIZE
     pages = _pages(at)
     assert pages.value == 5
-    assert pages.options[5] == f"Questions {5 * PAGE_SIZE + 1}–{6 * PAGE_SIZE}"
-    assert any(c.value == f"{len(ids)} question(s)" for c in at.caption)
+    assert pages.options[5] == f"第 {5 * PAGE_SIZE + 1}–{6 * PAGE_SIZE} 题"
+    assert any(c.value == f"共 {len(ids)} 道题" for c in at.caption)
 
     pages.select(0).run()  # look at the first page: nothing there is selected
     (radio,) = at.radio
     assert radio.value is None
-    title = load_bank().by_id()[target].question.get("en")
+    title = load_bank().by_id()[target].question.get("zh")
     assert at.subheader[0].value == title  # the open question stays open
     assert at.query_params["q"] == [target]
 
