@@ -14,3 +14,14 @@ def multiselect_texts(placeholder_key: str = "common.choose") -> dict[str, objec
         "placeholder": t(placeholder_key),
         "select_all": SELECT_ALL_LIMIT if current_lang() == "en" else False,
     }
+
+
+def uploader_hint() -> str | None:
+    """A Chinese line under st.file_uploader, or None in English.
+
+    Streamlit 1.64 draws the uploader's "Upload" button and "<size> per file • <types>" line
+    from its own bundle, with no parameter, config option or locale to translate them; the only
+    ways to change them (CSS/JS through st.html or unsafe_allow_html) are ruled out. So the
+    Chinese UI says in Chinese what those English words mean.
+    """
+    return t("common.uploader_hint") if current_lang() == "zh" else None

@@ -139,6 +139,8 @@ def test_study_pages_show_no_english_ui_text() -> None:
     _check_chinese(at, "mock report")
     at.switch_page("pages/stats.py").run()
     _check_chinese(at, "progress")
+    # Streamlit's own "Upload" / "per file" cannot be translated: a Chinese line explains them
+    assert translate("common.uploader_hint", "zh") in [c.value for c in at.caption]
 
 
 def test_follow_up_cards_show_no_english_ui_text() -> None:

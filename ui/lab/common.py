@@ -85,3 +85,11 @@ def fmt_bytes(n: float) -> str:
 def settings_key(settings: object) -> str:
     """A hashable cache key: the dataclass repr (every field that defines the model)."""
     return repr(settings)
+
+
+def metric_row(n: int) -> list:
+    """`n` cells for headline numbers that wrap onto a new line instead of being cut ("7,677,…")
+    when the Lab's right column is narrow (1280 px with the sidebar open): st.columns gives each
+    a fixed quarter of the width, these size to their content."""
+    row = st.container(horizontal=True, gap="large")
+    return [row.container(width="content") for _ in range(n)]

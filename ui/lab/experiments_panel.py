@@ -15,7 +15,7 @@ from lora_demo import (
     init_and_gradients,
 )
 from ui.core import current_lang, get_bank, t
-from ui.lab.common import guarded, is_live, settings_key
+from ui.lab.common import guarded, is_live, metric_row, settings_key
 from ui.lab.controls import apply_experiment
 from ui.plain_text import md_text
 
@@ -155,7 +155,7 @@ def _probe(exp_id: str, settings: LoraSettings) -> None:
         rep = _cached_probe(kind, settings_key(settings), p, settings)
     st.markdown(f"#### {_title(exp_id)} — {t('lab.exp.measured')}")
     if isinstance(rep, DropoutReport):
-        cols = st.columns(4)
+        cols = metric_row(4)
         cols[0].metric(
             t("lab.probe.lora_zero_train"),
             f"{rep.lora_input_zero_fraction_train:.3f}",
@@ -168,7 +168,7 @@ def _probe(exp_id: str, settings: LoraSettings) -> None:
         cols[3].metric(t("lab.probe.lora_zero_eval"), f"{rep.lora_input_zero_fraction_eval:.3f}")
         st.caption(t("lab.probe.dropout_note", module=rep.module))
     elif isinstance(rep, InitGradReport):
-        cols = st.columns(4)
+        cols = metric_row(4)
         cols[0].metric(t("lab.probe.out_vs_base"), f"{rep.max_abs_diff_vs_base:.3g}")
         cols[1].metric(t("lab.probe.grad_a"), f"{rep.grad_a_max_abs:.3g}")
         cols[2].metric(t("lab.probe.grad_b"), f"{rep.grad_b_max_abs:.3g}")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lora_demo import LoraSettings, MergeReport, merge_check
 from ui.core import t
-from ui.lab.common import guarded, is_live, settings_key
+from ui.lab.common import guarded, is_live, metric_row, settings_key
 from ui.widget_texts import multiselect_texts
 
 DTYPES = ("float32", "bfloat16", "float16")
@@ -91,7 +91,7 @@ def _show(report: MergeReport) -> None:
             st.success(t("lab.merge.passed"), icon=":material/check_circle:")
         else:
             st.error(t("lab.merge.failed"), icon=":material/cancel:")
-    cols = st.columns(len(report.adapter_vs_base))
+    cols = metric_row(len(report.adapter_vs_base))
     for col, (dtype, diff) in zip(cols, report.adapter_vs_base.items(), strict=True):
         col.metric(
             t("lab.merge.vs_base", dtype=dtype), f"{diff:.3g}", help=t("lab.merge.vs_base_help")

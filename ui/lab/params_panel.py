@@ -10,7 +10,7 @@ import streamlit as st
 
 from lora_demo import MODEL_NAMES, CountResult, LoraSettings, count, trainable_vs_r
 from ui.core import t
-from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, settings_key
+from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, metric_row, settings_key
 from ui.lab.session_model import adapted_layer_view
 from ui.plain_text import md_text
 
@@ -31,7 +31,7 @@ def cached_sweep(targets: tuple[str, ...] | str, head: str) -> list[dict]:
 def params_panel(settings: LoraSettings) -> None:
     with guarded(t("lab.tab.params")):
         c = cached_count(settings_key(settings), settings)
-        cols = st.columns(4)
+        cols = metric_row(4)
         cols[0].metric(t("lab.params.trainable"), fmt_int(c.trainable))
         cols[1].metric(t("lab.params.total"), fmt_int(c.total))
         cols[2].metric(t("lab.params.percent"), f"{c.percent:.4f} %")
@@ -41,7 +41,7 @@ def params_panel(settings: LoraSettings) -> None:
             f"{c.scaling:.4g}",
             help=t("lab.params.scale_help", alpha=f"{settings.alpha:g}", r=settings.r),
         )
-        st.code(c.peft_line, language=None)
+        st.code(c.peft_line, language=None, wrap_lines=True)
         if c.matches_formula:
             st.success(
                 t("lab.params.formula_ok", n=fmt_int(c.formula_trainable)),

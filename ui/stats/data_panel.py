@@ -17,6 +17,7 @@ from studykit.progress_io import (
 from ui.core import t
 from ui.plain_text import md_text
 from ui.quiz.session import StudySession
+from ui.widget_texts import uploader_hint
 
 
 def data_panel(session: StudySession, now: datetime) -> None:
@@ -78,6 +79,8 @@ def _import(session: StudySession) -> None:
         key="stats_import_file",
         disabled=not session.store.status.writable,
     )
+    if hint := uploader_hint():
+        st.caption(hint)
     if upload is not None and st.button(
         t("stats.import_go"), key="stats_import_go", icon=":material/upload:"
     ):

@@ -24,14 +24,19 @@ def weak_points_table(session: StudySession, reviews: list[Review]) -> None:
     texts = weak_point_texts(weak, session.by_id, session.lang)
     rows = [
         {
-            t("stats.col_question"): plain_text(question)[:50],
-            t("stats.col_point"): plain_text(point),  # a table cell cannot render Markdown
             t("stats.col_missed"): f"{w.missed} / {w.attempts}",
+            t("stats.col_point"): plain_text(point),  # a table cell cannot render Markdown
+            t("stats.col_question"): plain_text(question)[:50],
         }
         for question, point, w in texts
     ]
     st.caption(t("stats.open_row_hint"))
-    picked = _pick_row(pd.DataFrame(rows), "stats_weak")
+    widths = {  # all three columns fit a 1280 px window with the sidebar open
+        t("stats.col_missed"): st.column_config.TextColumn(width=70),
+        t("stats.col_point"): st.column_config.TextColumn(width=380),
+        t("stats.col_question"): st.column_config.TextColumn(width=300),
+    }
+    picked = _pick_row(pd.DataFrame(rows), "stats_weak", widths)
     if picked is not None:
         open_in_browse(texts[picked][2].question_id)
 
@@ -56,10 +61,15 @@ def leeches_table(session: StudySession, leech_list: list[tuple[str, int]]) -> N
         open_in_browse(split_card_key(leech_list[picked][0])[0])
 
 
-def _pick_row(frame: pd.DataFrame, key: str) -> int | None:
+def _pick_row(frame: pd.DataFrame, key: str, widths: dict | None = None) -> int | None:
     """The table with single-row selection; the index of the row the learner clicked, if any."""
     event = st.dataframe(
-        frame, hide_index=True, key=key, on_select="rerun", selection_mode="single-row"
+        frame,
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config=widths,
     )
     rows = event.selection.rows if event is not None else []
     return rows[0] if rows and rows[0] < len(frame) else None
