@@ -44,7 +44,7 @@ def question_list(
     """
     pages = page_count(len(ids))
     page = page_of(ids, selected)
-    count, picker = st.columns([3, 2], vertical_alignment="center")
+    count, picker = st.columns([1, 1], vertical_alignment="center")
     count.caption(t("browse.results", n=len(ids)))
     if pages > 1:
         page = picker.selectbox(
