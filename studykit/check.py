@@ -3,7 +3,8 @@
 Refused files (schema, YAML, claim syntax, unknown concept ids, local ids clashing with the core lexicon) come
 first, then claim-authoring issues per key point (see studykit/claims_check.py). A prefix such as `001` limits the
 claim report to matching files. Every question and follow-up must also have an interview answer within
-the spoken-minute limits (studykit/interview.py).
+the spoken-minute limits (studykit/interview.py), and every follow-up key points (it is a graded card;
+a main question's are required by the schema).
 """
 
 from __future__ import annotations
@@ -47,10 +48,15 @@ def main(argv: list[str] | None = None) -> int:
             for where, message in interview_problems(question):
                 totals["interview"] += 1
                 print(f"{'INTERVIEW':10} {path.name} {question.id} {where}: {message}")
+            for n, follow_up in enumerate(question.follow_ups, start=1):
+                if not follow_up.key_points:  # a follow-up is a graded card: it needs key points
+                    totals["no_key_points"] += 1
+                    print(f"{'KEYPOINTS':10} {path.name} {question.id} follow_ups[{n - 1}]: none")
     print(
         f"{len(bank.files)} file(s), {len(bank.questions)} question(s), {len(bank.problems)} problem(s), "
-        f"{sum(totals.values()) - totals['interview']} claim issue(s), "
-        f"{totals['interview']} interview-answer issue(s)"
+        f"{sum(totals.values()) - totals['interview'] - totals['no_key_points']} claim issue(s), "
+        f"{totals['interview']} interview-answer issue(s), "
+        f"{totals['no_key_points']} follow-up(s) without key points"
     )
     return 1 if bank.problems or totals else 0
 
