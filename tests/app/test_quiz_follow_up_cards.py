@@ -160,3 +160,15 @@ def test_the_follow_up_card_in_chinese(clock: Clock) -> None:
     at.button(key="review_reveal").click().run()
     assert at.button(key="review_rate_1").label.startswith("重来 · ")
     assert "分钟" in at.button(key="review_rate_1").label
+
+
+def test_undo_of_a_queued_follow_up_brings_it_back_first(clock: Clock) -> None:
+    _yesterdays_drill(clock, "en")
+    clock.now = datetime.now(UTC)
+    at = _open("en")
+    assert _grade(at, 3, typed="B starts at zero") == "fx-q1#f1"
+    assert _on_screen(at) == "fx-q2"
+    at.button(key="review_undo").click().run()
+    assert _on_screen(at) == "fx-q1#f1"  # back at the head of the queue, not after fx-q2
+    assert at.text_area(key="review_answer_fx-q1#f1").value == "B starts at zero"
+    assert [r.card_key for r in _rows()].count("fx-q1#f1") == 1  # yesterday's Again only
