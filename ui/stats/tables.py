@@ -33,8 +33,8 @@ def weak_points_table(session: StudySession, reviews: list[Review]) -> None:
     st.caption(t("stats.open_row_hint"))
     widths = {  # all three columns fit a 1280 px window with the sidebar open
         t("stats.col_missed"): st.column_config.TextColumn(width=100),
-        t("stats.col_point"): st.column_config.TextColumn(width=380),
-        t("stats.col_question"): st.column_config.TextColumn(width=280),
+        t("stats.col_point"): st.column_config.TextColumn(width=360),
+        t("stats.col_question"): st.column_config.TextColumn(width=260),
     }
     picked = _pick_row(pd.DataFrame(rows), "stats_weak", widths)
     if picked is not None:
