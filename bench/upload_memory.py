@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def largest_upload() -> bytes:
     """A CSV at the limits: as many 1022-residue sequences as the total-residue cap allows."""
-    from lora_demo.esm import MAX_RESIDUES
+    from lora_demo.architecture import MAX_RESIDUES
     from lora_demo.tasks import AMINO_ACIDS, MAX_SEQUENCES, MAX_TOTAL_RESIDUES
 
     rng = random.Random(0)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     d = sub.add_parser("data", help="build real protein tasks from metastudent-data (offline)")
     dsub = d.add_subparsers(dest="data_command", required=True)
     b = dsub.add_parser("build", help="export, cluster (MMseqs2), label, split, subsets, data card")
@@ -93,4 +94,4 @@ def cmd_data(a: argparse.Namespace) -> None:
         print(json.dumps(st) if a.json else json.dumps(st, indent=1))
 
 
-COMMANDS = {"data": cmd_data}
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"data": cmd_data}

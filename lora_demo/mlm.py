@@ -12,12 +12,14 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from .esm import ESM_ALPHABET, MAX_RESIDUES
+from .architecture import ESM_ALPHABET, MAX_RESIDUES
+from .errors import SequenceFileError
 
 CLS_ID, PAD_ID, EOS_ID, MASK_ID = 0, 1, 2, 32
 MASK_PROB = 0.15
@@ -29,10 +31,6 @@ for _i, _tok in enumerate(ESM_ALPHABET):
     if len(_tok) == 1:
         _LOOKUP[ord(_tok)] = _i
         _LOOKUP[ord(_tok.lower())] = _i
-
-
-class SequenceFileError(ValueError):
-    """A sequence file that cannot be read; the message says why."""
 
 
 def read_fasta(path: str | Path, limit: int | None = None) -> list[str]:
@@ -127,7 +125,7 @@ class MlmEval:
     sequences: int
     seconds: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

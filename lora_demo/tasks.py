@@ -14,12 +14,15 @@ import csv
 import io
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import torch
+from .architecture import MAX_RESIDUES, RESIDUES
+from .errors import TaskFileError
 
-from .esm import MAX_RESIDUES, RESIDUES, tokenizer
+if TYPE_CHECKING:  # torch is imported where batches are made: parsing a file needs none of it
+    import torch
 
 KYTE_DOOLITTLE = {
     "A": 1.8, "R": -4.5, "N": -3.5, "D": -3.5, "C": 2.5, "Q": -3.5, "E": -3.5, "G": -0.4,
@@ -37,8 +40,6 @@ AMINO_ACIDS = "".join(BACKGROUND)
 MAX_FILE_BYTES = 1_000_000
 MAX_SEQUENCES = 2000
 MIN_SEQUENCES = 4
-
-
 MAX_TOTAL_RESIDUES = 250_000  # all sequences of one upload together
 # One training step keeps every layer's activations for the backward pass: they grow with the
 # padded tokens of a batch (batch x (longest + 2)) and the attention maps with batch x length^2
@@ -46,16 +47,6 @@ MAX_TOTAL_RESIDUES = 250_000  # all sequences of one upload together
 # The batch is cut until both fit; bench/upload_memory.py measures what is left.
 TOKEN_BUDGET = 4096
 ATTENTION_BUDGET = 1 << 20  # batch x padded length^2: one 1024-token sequence, or 4 of 512
-MAX_MESSAGE_CHARS = 300  # a refusal quotes the file: 100,000 CSV columns must not all come back
-
-
-class TaskFileError(ValueError):
-    """A user file that cannot be used; ``str(err)`` says why in plain English (bounded)."""
-
-    def __init__(self, message: str) -> None:
-        if len(message) > MAX_MESSAGE_CHARS:
-            message = message[: MAX_MESSAGE_CHARS - 1] + "…"
-        super().__init__(message)
 
 
 def batch_within_budget(items, batch_size: int) -> int:
@@ -146,8 +137,12 @@ TASKS: tuple[str, ...] = ("hydropathy-window", "net-charge")
 # ---- batching ----------------------------------------------------------------------------------
 
 
-def encode(items, kind: str) -> dict[str, torch.Tensor]:
+def encode(items: Sequence[tuple[str, Any]], kind: str) -> dict[str, torch.Tensor]:
     """Tokenise ``(sequence, label)`` pairs; per-residue labels get -100 on <cls>/<eos>/<pad>."""
+    import torch
+
+    from .esm import tokenizer
+
     seqs = [s for s, _ in items]
     enc = tokenizer()(seqs, padding=True, return_tensors="pt")
     if kind == "seq":
@@ -173,6 +168,8 @@ def batches(items, kind: str, batch_size: int, seed: int) -> Iterator[dict[str, 
 
 def random_batch(batch_size: int = 4, seq_len: int = 32, seed: int = 0) -> dict[str, torch.Tensor]:
     """A batch of random equal-length protein sequences (input_ids, attention_mask)."""
+    from .esm import tokenizer
+
     rng = random.Random(seed)
     seqs = [_random_sequence(rng, seq_len) for _ in range(batch_size)]
     return dict(tokenizer()(seqs, return_tensors="pt"))

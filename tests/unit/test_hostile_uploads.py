@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lora_demo import ProteinTask, TaskFileError, load_user_task
-from lora_demo.esm import MAX_RESIDUES, RESIDUES
+from lora_demo.architecture import MAX_RESIDUES, RESIDUES
 from lora_demo.tasks import MAX_FILE_BYTES, MAX_SEQUENCES
 
 NAMES = st.sampled_from(["data.csv", "data.fasta", "x.fa", "x.txt", "DATA.CSV", "x.json", "noext"])

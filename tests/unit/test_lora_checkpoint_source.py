@@ -99,7 +99,7 @@ def test_wrong_size_config_names_source(ckpt, tmp_path) -> None:
 def test_missing_empty_and_corrupt_folders_say_what_to_do(ckpt, tmp_path) -> None:
     folder, _ = ckpt
     with pytest.raises(LoraSettingsError, match="does not exist") as err:
-        LoraSettings(source=str(tmp_path / "nope")).validate()
+        LoraSettings(source=str(tmp_path / "nope"))
     assert err.value.setting == "source" and "random" in str(err.value)
     no_weights = tmp_path / "no_weights"
     no_weights.mkdir()
@@ -146,9 +146,9 @@ def test_auto_uses_a_cached_snapshot(ckpt, tmp_path, monkeypatch) -> None:
 def test_bad_source_values_are_settings_errors() -> None:
     for bad in ("", "  random", 3):
         with pytest.raises(LoraSettingsError, match="source"):
-            LoraSettings(source=bad).validate()
+            LoraSettings(source=bad)
     # a bare owner/name is a hub id: valid as a setting, fetched only when loaded (offline here)
-    LoraSettings(source="facebook/esm2_t6_8M_UR50D").validate()
+    LoraSettings(source="facebook/esm2_t6_8M_UR50D")
     with pytest.raises(ModelLoadError, match="download"):
         peft_model(LoraSettings(source="facebook/esm2_t6_8M_UR50D"))
 

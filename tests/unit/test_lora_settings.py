@@ -50,7 +50,7 @@ INVALID = [
 @pytest.mark.parametrize(("changes", "setting"), INVALID)
 def test_invalid_setting_raises_named_error(changes: dict, setting: str) -> None:
     with pytest.raises(LoraSettingsError) as info:
-        LoraSettings(**changes).validate()
+        LoraSettings(**changes)
     err = info.value
     assert isinstance(err, ValueError)
     assert err.setting == setting
@@ -66,11 +66,11 @@ def test_target_matching_nothing_is_an_error(targets) -> None:
 
 def test_layer_out_of_range_message_names_allowed_values() -> None:
     with pytest.raises(LoraSettingsError, match="layers 0 to 5"):
-        LoraSettings(layers=(7,)).validate()
+        LoraSettings(layers=(7,))
 
 
 def test_valid_settings_and_hub_ids() -> None:
-    s = LoraSettings(model="facebook/esm2_t12_35M_UR50D", targets=["query"]).normalized()
+    s = LoraSettings(model="facebook/esm2_t12_35M_UR50D", targets=["query"])
     assert s.model == "esm2_t12_35M" and s.targets == ("query",)
     cfg = lora_config(LoraSettings(head="seq", layers=(1, 2), targets=("key",)))
     assert cfg.layers_to_transform == [1, 2] and cfg.modules_to_save == ["classifier"]
@@ -114,7 +114,7 @@ def test_experiment_ids_exact_and_settings_valid() -> None:
         "memory-breakdown",
     }
     for exp in EXPERIMENTS.values():
-        exp.lora_settings().validate()
+        exp.lora_settings()  # made valid or refused
         assert exp.title_en and re.search(r"[\u4e00-\u9fff]", exp.title_zh)
         assert exp.panel in {"count", "merge", "probes", "train", "memory"}
     with pytest.raises(KeyError):
