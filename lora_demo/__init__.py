@@ -24,6 +24,8 @@ Models: ``esm2_t6_8M`` ... ``esm2_t48_15B`` (or hub ids); heads ``mlm``, ``seq``
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # module -> the public names it defines (imported on first use)
@@ -65,6 +67,22 @@ __all__ = [
     "peft_model", "resolve_source", "run_comparison", "supported_dtypes", "targets_from_presets",
     "tokenizer", "train", "trainable_vs_r",
 ]  # fmt: skip
+
+
+class _Package(types.ModuleType):
+    """Keeps a public name bound to its object when a submodule of the same name is imported.
+
+    Importing ``lora_demo.train`` (the module) would otherwise replace the package attribute
+    ``train`` (the function), as an eager ``from .train import train`` used to prevent.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _HOMES and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

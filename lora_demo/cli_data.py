@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("data", help="build real protein tasks from metastudent-data (offline)")
     dsub = d.add_subparsers(dest="data_command", required=True)
     b = dsub.add_parser("build", help="export, cluster (MMseqs2), label, split, subsets, data card")

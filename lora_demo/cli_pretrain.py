@@ -17,7 +17,7 @@ from typing import Any
 from .cli_args import add_json, add_model, add_seed, add_source, source_from_args
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "pretrain", help="masked-LM pretraining of the exact ESM-2 architecture on a FASTA file"
     )

@@ -12,7 +12,7 @@ from .errors import TaskFileError
 from .tasks import TASKS, ProteinTask
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     t = sub.add_parser("train", help="train LoRA / full / head-only and stream JSON lines per step")
     add_lora_args(t)
     t.add_argument(

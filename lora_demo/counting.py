@@ -112,7 +112,7 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
             )
         )
     for entry, names in matched.items():
-        blocks = {}
+        blocks: dict[str, set[bool]] = {}
         for n in names:
             m = re.search(r"layer\.(\d+)\.(attention\.)?output\.dense$", n)
             if m:

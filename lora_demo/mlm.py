@@ -26,7 +26,7 @@ MASK_PROB = 0.15
 # ids of the 20 standard amino acids: the pool for the "random token" replacement
 STANDARD_AA_IDS = torch.tensor([ESM_ALPHABET.index(a) for a in "LAGVSERTIDPKQNFYMHWC"])
 
-_LOOKUP = np.full(256, ESM_ALPHABET.index("<unk>"), dtype=np.int64)
+_LOOKUP: np.ndarray = np.full(256, ESM_ALPHABET.index("<unk>"), dtype=np.int64)
 for _i, _tok in enumerate(ESM_ALPHABET):
     if len(_tok) == 1:
         _LOOKUP[ord(_tok)] = _i
@@ -80,7 +80,7 @@ def collate(seqs: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """``(input_ids, attention_mask)`` padded to the longest sequence of the batch."""
     ids = [encode_ids(s) for s in seqs]
     width = max(len(x) for x in ids)
-    out = np.full((len(ids), width), PAD_ID, dtype=np.int64)
+    out: np.ndarray = np.full((len(ids), width), PAD_ID, dtype=np.int64)
     for i, x in enumerate(ids):
         out[i, : len(x)] = x
     input_ids = torch.from_numpy(out)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -120,7 +121,7 @@ def pretrain(
         torch.backends.cudnn.allow_tf32 = True
 
     model = build_model(spec.short, "mlm", seed=cfg.seed).to(device)
-    eval_kw = {
+    eval_kw: dict[str, Any] = {
         "device": device,
         "max_residues": cfg.max_residues,
         "batch_tokens": cfg.eval_batch_tokens,

@@ -28,7 +28,8 @@ def train_batches(
             crops = sorted(
                 (crop(seqs[i], max_residues, rng) for i in order[start : start + per_pool]), key=len
             )
-            batches, cur = [], []
+            batches: list[list[str]] = []
+            cur: list[str] = []
             for s in crops:
                 if cur and (len(s) + 2) * (len(cur) + 1) > batch_tokens:
                     batches.append(cur)

@@ -95,9 +95,13 @@ def check_folder_config(folder: Path, spec: EsmSpec) -> None:
             f"{folder / 'config.json'} is not readable JSON ({exc}); "
             "save the checkpoint again with save_pretrained()."
         ) from exc
-    want = dict(zip(_ARCH_FIELDS, (VOCAB_SIZE, spec.hidden, spec.layers, spec.heads), strict=True))
+    want: dict[str, object] = dict(
+        zip(_ARCH_FIELDS, (VOCAB_SIZE, spec.hidden, spec.layers, spec.heads), strict=True)
+    )
     want["intermediate_size"] = spec.intermediate
-    diff = {k: (cfg.get(k), v) for k, v in want.items() if cfg.get(k) != v}
+    want["model_type"] = "esm"
+    diff = {k: (cfg.get(k, "esm" if k == "model_type" else None), v) for k, v in want.items()}
+    diff = {k: (got, v) for k, (got, v) in diff.items() if got != v}
     if cfg.get("model_type", "esm") != "esm":
         diff["model_type"] = (cfg.get("model_type"), "esm")
     if diff:

@@ -49,10 +49,14 @@ TOKEN_BUDGET = 4096
 ATTENTION_BUDGET = 1 << 20  # batch x padded length^2: one 1024-token sequence, or 4 of 512
 
 
-def batch_within_budget(items, batch_size: int) -> int:
+def batch_within_budget(items: Sequence[tuple[str, Label]], batch_size: int) -> int:
     """``batch_size`` cut so a batch of the longest sequences fits both budgets above."""
     longest = max((len(seq) for seq, _ in items), default=0) + 2  # <cls> and <eos>
     return max(1, min(batch_size, TOKEN_BUDGET // longest, ATTENTION_BUDGET // longest**2))
+
+
+Label = int | list[int]  # a class per sequence, or one class per residue
+Examples = tuple[tuple[str, Label], ...]
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,8 @@ class ProteinTask:
     name: str
     kind: str
     num_labels: int
-    train: tuple[tuple[str, object], ...]
-    val: tuple[tuple[str, object], ...]
+    train: Examples
+    val: Examples
     description: str = ""
 
     @property
@@ -92,7 +96,9 @@ def _random_sequence(rng: random.Random, length: int, bias: dict[str, float] | N
     return "".join(rng.choices(AMINO_ACIDS, weights=weights, k=length))
 
 
-def _split(items: list, val_fraction: float, seed: int) -> tuple[tuple, tuple]:
+def _split(
+    items: list[tuple[str, Label]], val_fraction: float, seed: int
+) -> tuple[Examples, Examples]:
     rng = random.Random(seed + 1)
     items = items[:]
     rng.shuffle(items)
@@ -110,7 +116,7 @@ def make_task(
 ) -> ProteinTask:
     """Generate a built-in task deterministically from ``seed``."""
     rng = random.Random(seed)
-    items: list = []
+    items: list[tuple[str, Label]] = []
     if name == "hydropathy-window":
         for _ in range(n):
             seq = _random_sequence(rng, rng.randint(min_len, max_len))
@@ -155,7 +161,9 @@ def encode(items: Sequence[tuple[str, Any]], kind: str) -> dict[str, torch.Tenso
     return dict(enc)
 
 
-def batches(items, kind: str, batch_size: int, seed: int) -> Iterator[dict[str, torch.Tensor]]:
+def batches(
+    items: Sequence[tuple[str, Label]], kind: str, batch_size: int, seed: int
+) -> Iterator[dict[str, torch.Tensor]]:
     """Endless seeded shuffled batches (reshuffled every epoch)."""
     rng = random.Random(seed)
     order = list(range(len(items)))
@@ -180,7 +188,7 @@ def random_batch(batch_size: int = 4, seq_len: int = 32, seed: int = 0) -> dict[
 _VALID = set(RESIDUES)
 
 
-def _parse_label(raw: str, seq: str, where: str) -> object:
+def _parse_label(raw: str, seq: str, where: str) -> Label:
     raw = raw.strip()
     if re.fullmatch(r"[0-9]+", raw) and len(raw) == len(seq) > 1:  # ASCII digits only
         return [int(c) for c in raw]  # one digit per residue: a per-residue task
@@ -208,7 +216,7 @@ def _clean_sequence(seq: str, where: str) -> str:
     return seq
 
 
-def _read_csv(text: str) -> list[tuple[str, object]]:
+def _read_csv(text: str) -> list[tuple[str, Label]]:
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "sequence" not in fields or "label" not in fields:
@@ -217,7 +225,7 @@ def _read_csv(text: str) -> list[tuple[str, object]]:
             f"(found {len(fields)} column(s): {', '.join(f[:30] for f in fields[:5])})."
         )
     reader.fieldnames = fields
-    items = []
+    items: list[tuple[str, Label]] = []
     for i, row in enumerate(reader, start=2):
         if len(items) >= MAX_SEQUENCES:
             raise TaskFileError(f"the file has more than {MAX_SEQUENCES} sequences.")
@@ -227,9 +235,11 @@ def _read_csv(text: str) -> list[tuple[str, object]]:
     return items
 
 
-def _read_fasta(text: str) -> list[tuple[str, object]]:
-    items: list = []
-    header, chunks, line_no = None, [], 0
+def _read_fasta(text: str) -> list[tuple[str, Label]]:
+    items: list[tuple[str, Label]] = []
+    header: str | None = None
+    chunks: list[str] = []
+    line_no = 0
 
     def flush() -> None:
         if header is None:

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import clusters as clu
 from .card import card_markdown, histogram
@@ -93,7 +94,7 @@ def _per_class_subset(rows: list[dict], per_class: int, seed: int) -> list[dict]
         items = by_class[label][:]
         rng.shuffle(items)
         seen: Counter[str] = Counter()
-        ranked = []
+        ranked: list[tuple[int, int, dict[str, Any]]] = []
         for r in items:  # rank = how many of its cluster came before it
             ranked.append((seen[r["cluster"]], len(ranked), r))
             seen[r["cluster"]] += 1
@@ -206,7 +207,8 @@ def build(
     for task, tdef in TASK_DEFS.items():
         tdir = root / "tasks" / task
         tdir.mkdir(parents=True, exist_ok=True)
-        rows, unlabeled = [], 0
+        rows: list[dict[str, Any]] = []
+        unlabeled = 0
         for acc, terms in terms_of[tdef["ontology"]].items():
             label = label_fns[task](terms, graph)
             if label is None:
