@@ -50,7 +50,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "presets": ("TARGET_PRESETS", "TargetPreset", "targets_from_presets"),
     "probes": ("DropoutReport", "InitGradReport", "dropout_placement", "init_and_gradients"),
     "sources": ("ResolvedSource", "resolve_source"),
-    "tasks": ("TASKS", "ProteinTask", "load_user_task", "make_task"),
+    "tasks": ("TASKS", "ProteinTask", "make_task"),
+    "user_tasks": ("load_user_task",),
     "train": ("RunResult", "RunSpec", "StepReport", "default_runs", "run_comparison", "train"),
 }
 _HOMES = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -119,5 +120,6 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing is imported at 
     from .presets import TARGET_PRESETS, TargetPreset, targets_from_presets
     from .probes import DropoutReport, InitGradReport, dropout_placement, init_and_gradients
     from .sources import ResolvedSource, resolve_source
-    from .tasks import TASKS, ProteinTask, load_user_task, make_task
+    from .tasks import TASKS, ProteinTask, make_task
     from .train import RunResult, RunSpec, StepReport, default_runs, run_comparison, train
+    from .user_tasks import load_user_task

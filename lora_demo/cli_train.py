@@ -31,7 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _task(a: argparse.Namespace) -> ProteinTask:
     from .real_tasks import REAL_TASKS, load_real_task
-    from .tasks import load_user_task, make_task
+    from .tasks import make_task
+    from .user_tasks import load_user_task
 
     if a.task in REAL_TASKS:
         return load_real_task(a.task, a.size)

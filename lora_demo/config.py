@@ -32,8 +32,6 @@ INIT_CHOICES: dict[str, Any] = {
     "olora": "olora",  # QR of W; changes the base weight
     "orthogonal": "orthogonal",  # needs an even r
 }
-# Inits that read (and change) the base weights: PiSSA, OLoRA. "disable adapter" != original model.
-DATA_DEPENDENT_INITS = frozenset({"pissa", "pissa_niter_4", "olora"})
 BIAS_CHOICES = ("none", "all", "lora_only")
 TASK_TYPE_CHOICES = ("auto", "none")
 DEVICE_CHOICES = ("cpu", "cuda", "mps", "meta", "auto")

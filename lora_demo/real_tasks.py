@@ -88,11 +88,6 @@ def load_real_task(name: str, size: str = "small", root: Path | None = None) -> 
     )
 
 
-def class_names(name: str, root: Path | None = None) -> list[str]:
-    card = load_card(name, root)
-    return list(card["classes"]) if card else []
-
-
 def majority_baseline(task: ProteinTask) -> tuple[int, float]:
     """(majority training class, its accuracy on validation): what a model must beat."""
     counts = Counter(lab for _, lab in task.train if isinstance(lab, int))
