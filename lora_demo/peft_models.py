@@ -32,14 +32,23 @@ def wrap(net: nn.Module, settings: LoraSettings, *, meta: bool = False) -> PeftM
             return get_peft_model(net, config)
     except (ValueError, TypeError) as exc:
         text = str(exc)
+        t = settings.targets
+        shown = repr((t if isinstance(t, str) else ", ".join(t))[:120])
         if "not found in the base model" in text or "target_modules" in text:
             raise LoraSettingsError(
                 "targets",
-                f"{str(settings.targets)[:120]!r} matches no module of {settings.model}. "
+                f"{shown} matches no module of {settings.model}. "
                 "Try names such as query, key, value, attention.output.dense, intermediate.dense, "
                 "output.dense, dense, all-linear, or a regex.",
             ) from None
-        raise LoraSettingsError("lora", text) from None
+        if "is not supported" in text:  # e.g. "0" hits the block esm.encoder.layer.0 itself
+            raise LoraSettingsError(
+                "targets",
+                f"{shown} matches a module LoRA cannot adapt (a whole "
+                "block, a LayerNorm or an activation); target Linear layers such as query, key, "
+                "value, attention.output.dense, intermediate.dense or output.dense.",
+            ) from None
+        raise LoraSettingsError("lora", text[:300]) from None  # PEFT's text can quote a model
 
 
 def meta_peft_model(settings: LoraSettings) -> PeftModel:

@@ -171,7 +171,7 @@ def test_memory_estimates_match_anchor_rules() -> None:
     sdpa = estimate("esm2_t6_8M", "full", "float32", 8, 512, attention="sdpa")
     assert sdpa.activations < full.activations
     with pytest.raises(ValueError):
-        estimate(mode="adapter")
+        estimate(scheme="adapter")
 
 
 def test_gpu_measurement_guarded() -> None:
