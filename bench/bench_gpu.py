@@ -98,7 +98,7 @@ def _run_summary(r) -> dict:
     times = sorted(s.seconds_per_step for s in r.steps[2:]) or [0.0]
     return {
         "run": r.run,
-        "mode": r.mode,
+        "mode": r.method,
         "trainable": r.trainable,
         "total": r.total,
         "final_train_loss": r.final.train_loss if r.final else None,

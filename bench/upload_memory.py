@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def largest_upload() -> bytes:
     """A CSV at the limits: as many 1022-residue sequences as the total-residue cap allows."""
-    from lora_demo.esm import MAX_RESIDUES
-    from lora_demo.tasks import AMINO_ACIDS, MAX_SEQUENCES, MAX_TOTAL_RESIDUES
+    from lora_demo.architecture import MAX_RESIDUES
+    from lora_demo.tasks import AMINO_ACIDS
+    from lora_demo.user_tasks import MAX_SEQUENCES, MAX_TOTAL_RESIDUES
 
     rng = random.Random(0)
     n = min(MAX_TOTAL_RESIDUES // MAX_RESIDUES, MAX_SEQUENCES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -93,4 +94,4 @@ def cmd_data(a: argparse.Namespace) -> None:
         print(json.dumps(st) if a.json else json.dumps(st, indent=1))
 
 
-COMMANDS = {"data": cmd_data}
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"data": cmd_data}

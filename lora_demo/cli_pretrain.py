@@ -10,9 +10,11 @@ import contextlib
 import json
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from .esm import SPECS
+from .cli_args import add_json, add_model, add_seed, add_source, source_from_args
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -29,33 +31,31 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, required=True, help="time budget of this call")
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     p.add_argument("--max-steps", type=int, default=0, help="also stop after N steps (0: none)")
-    p.add_argument("--model", default="esm2_t6_8M", choices=tuple(SPECS))
+    add_model(p, short_names_only=True)
     p.add_argument("--device", default="auto", help="auto, cuda or cpu")
     p.add_argument("--batch-tokens", type=int, default=0, help="0: 131072 on CUDA, 4096 on CPU")
     p.add_argument("--max-residues", type=int, default=0, help="crop length; 0: 510 CUDA, 126 CPU")
     p.add_argument("--lr", type=float, default=8e-4)
-    p.add_argument("--seed", type=int, default=0)
+    add_seed(p)
     p.add_argument("--val-limit", type=int, default=2000, help="validation sequences scored")
     p.add_argument("--eval-every", type=float, default=0.0, help="seconds; 0: budget/6")
     p.add_argument("--save-every", type=float, default=120.0, help="resume state, seconds")
     p.add_argument("--limit", type=int, default=None, help="read at most this many sequences")
-    p.add_argument("--json", action="store_true", help="one JSON line per progress report")
+    add_json(p, "one JSON line per progress report")
 
     m = sub.add_parser("mlm", help="masked-token accuracy and perplexity of a weights source")
     m.add_argument("--sequences", required=True, help="FASTA (.fa or .fa.gz)")
-    m.add_argument(
-        "--source", default="random", help="random, project, a checkpoint folder, or auto"
-    )
-    m.add_argument("--model", default="esm2_t6_8M", choices=tuple(SPECS))
+    add_source(m, "random, project, a checkpoint folder, or auto")
+    add_model(m, short_names_only=True)
     m.add_argument("--limit", type=int, default=400, help="sequences scored")
     m.add_argument("--max-residues", type=int, default=254)
-    m.add_argument("--seed", type=int, default=0, help="model init seed (random source)")
+    add_seed(m, "model init seed (random source)")
     m.add_argument("--device", default="cpu")
-    m.add_argument("--json", action="store_true")
+    add_json(m)
 
 
 @contextlib.contextmanager
-def _stop_on_sigterm():
+def _stop_on_sigterm() -> Iterator[Callable[[], bool]]:
     """While training, SIGTERM (e.g. from `timeout`) ends it at the next step and the run is still
     saved; the previous handler comes back afterwards."""
     flag = threading.Event()
@@ -71,7 +71,8 @@ def _stop_on_sigterm():
 
 def cmd_pretrain(a: argparse.Namespace) -> None:
     from .mlm import read_fasta
-    from .pretrain import PretrainConfig, load_data_note, pretrain, split_holdout
+    from .pretrain import PretrainConfig, pretrain
+    from .pretrain_data import load_data_note, split_holdout
 
     train_seqs = read_fasta(a.sequences, a.limit)
     if a.val_sequences:
@@ -102,7 +103,7 @@ def cmd_pretrain(a: argparse.Namespace) -> None:
         val_limit=a.val_limit,
     )
 
-    def on_progress(p) -> None:
+    def on_progress(p: Any) -> None:
         if a.json:
             print(json.dumps(p.to_dict()), flush=True)
             return
@@ -139,12 +140,9 @@ def cmd_pretrain(a: argparse.Namespace) -> None:
 def cmd_mlm(a: argparse.Namespace) -> None:
     from .loading import load_base
     from .mlm import evaluate_mlm, read_fasta
-    from .project_checkpoint import resolve_project_source
 
     seqs = read_fasta(a.sequences, a.limit)
-    base = load_base(
-        a.model, "mlm", source=resolve_project_source(a.source), seed=a.seed, device=a.device
-    )
+    base = load_base(a.model, "mlm", source=source_from_args(a), seed=a.seed, device=a.device)
     ev = evaluate_mlm(base.model, seqs, device=a.device, max_residues=a.max_residues)
     d = {"source": a.source, "provenance": base.provenance, **ev.to_dict()}
     if a.json:
@@ -156,4 +154,7 @@ def cmd_mlm(a: argparse.Namespace) -> None:
         )
 
 
-COMMANDS = {"pretrain": cmd_pretrain, "mlm": cmd_mlm}
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "pretrain": cmd_pretrain,
+    "mlm": cmd_mlm,
+}

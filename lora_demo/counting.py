@@ -1,39 +1,32 @@
-"""Trainable-parameter counts: PEFT's own numbers next to a closed-form per-module breakdown.
+"""Trainable-parameter counts: PEFT's own numbers beside the closed form, matched modules, pitfalls.
 
 PEFT's numbers come from a real ``PeftModel`` built on the meta device (no weights allocated), so
-every size up to 15B is exact and fast. The closed form derives each module's shape from the ESM-2
-architecture alone (H, L, heads), never from the live model, so agreement is a genuine check.
+every size up to 15B is exact and fast; :mod:`lora_demo.closed_form` derives the same numbers from
+the architecture alone. Results are cached here, once, for every caller (the Lab included).
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import gc
 import io
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from peft import PeftModel
 
-from .adapters import LoraSettings, LoraSettingsError, source_kind, task_type
-from .esm import EsmSpec, resolve_model_name
+from .architecture import MODEL_NAMES, resolve_model_name
+from .closed_form import ModuleRow, closed_form
+from .config import LoraSettings
+from .errors import LoraSettingsError
+from .peft_models import meta_peft_model
+from .sources import resolve_source
 
 R_VALUES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
-
-
-@dataclass(frozen=True)
-class ModuleRow:
-    """One row of the breakdown: a LoRA pair, a modules_to_save copy, or a trainable bias."""
-
-    kind: str  # "lora" | "modules_to_save" | "bias"
-    module: str
-    in_features: int
-    out_features: int
-    a_shape: tuple[int, int] | None
-    b_shape: tuple[int, int] | None
-    params: int
 
 
 @dataclass(frozen=True)
@@ -68,122 +61,10 @@ class CountResult:
     def matches_formula(self) -> bool:
         return self.trainable == self.formula_trainable and self.total == self.formula_total
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["matches_formula"] = self.matches_formula
         return d
-
-
-# ---- closed form ---------------------------------------------------------------------------
-
-
-def _linear_shape(name: str, spec: EsmSpec, num_labels: int) -> tuple[int, int]:
-    """(in, out) of an ESM-2 Linear from its name alone."""
-    h = spec.hidden
-    if name.endswith("intermediate.dense"):
-        return h, 4 * h
-    if re.search(r"layer\.\d+\.output\.dense$", name):
-        return 4 * h, h
-    if name.endswith("contact_head.regression"):
-        return spec.layers * spec.heads, 1
-    if name.endswith("classifier.out_proj") or name.endswith("classifier"):
-        return h, num_labels
-    if name.endswith("lm_head.decoder"):
-        return h, 33
-    return h, h  # q, k, v, attention.output.dense, classifier.dense, lm_head.dense, pooler.dense
-
-
-def base_params(spec: EsmSpec, head: str, num_labels: int) -> int:
-    """Closed-form parameter count of the plain transformers model (anchors §1.3)."""
-    h, n_layers = spec.hidden, spec.layers
-    encoder = n_layers * (12 * h * h + 13 * h) + 33 * h + 2 * h + (n_layers * spec.heads + 1)
-    return encoder + head_params(spec, head, num_labels)
-
-
-def head_params(spec: EsmSpec, head: str, num_labels: int) -> int:
-    h = spec.hidden
-    if head == "seq":
-        return h * h + h + h * num_labels + num_labels
-    if head == "token":
-        return h * num_labels + num_labels
-    return h * h + 2 * h + h + 33  # lm_head.dense + layer_norm + bias (decoder tied)
-
-
-def _bias_names(spec: EsmSpec, head: str, copy_head: bool) -> list[tuple[str, int]]:
-    """Every ``*.bias`` parameter and its size (for bias='all')."""
-    h = spec.hidden
-    out: list[tuple[str, int]] = []
-    for i in range(spec.layers):
-        p = f"esm.encoder.layer.{i}."
-        out += [
-            (p + n, h)
-            for n in (
-                "attention.self.query",
-                "attention.self.key",
-                "attention.self.value",
-                "attention.output.dense",
-                "attention.LayerNorm",
-                "LayerNorm",
-                "output.dense",
-            )
-        ]
-        out.append((p + "intermediate.dense", 4 * h))
-    out += [("esm.encoder.emb_layer_norm_after", h), ("esm.contact_head.regression", 1)]
-    return out
-
-
-def closed_form(s: LoraSettings, targeted: list[str]) -> tuple[list[ModuleRow], int, int]:
-    """Rows, trainable and total for ``targeted`` module names, from the architecture alone."""
-    spec, c = s.spec, s.num_labels
-    rows = []
-    for name in targeted:
-        i, o = _linear_shape(name, spec, c)
-        rows.append(ModuleRow("lora", name, i, o, (s.r, i), (o, s.r), s.r * (i + o)))
-    copied = 0
-    if task_type(s) is not None:  # SEQ_CLS / TOKEN_CLS: the classifier is copied and trained
-        copied = head_params(spec, s.head, c)
-        i, o = spec.hidden, c
-        rows.append(ModuleRow("modules_to_save", "classifier", i, o, None, None, copied))
-    rows += _bias_rows(s, targeted)
-    trainable = sum(r.params for r in rows)
-    lora = sum(r.params for r in rows if r.kind == "lora")
-    total = base_params(spec, s.head, c) + lora + copied
-    return rows, trainable, total
-
-
-def _bias_rows(s: LoraSettings, targeted: list[str]) -> list[ModuleRow]:
-    spec, c, h = s.spec, s.num_labels, s.spec.hidden
-    if s.bias == "none":
-        return []
-    if s.bias == "lora_only":
-        return [
-            ModuleRow(
-                "bias",
-                n + ".bias",
-                0,
-                _linear_shape(n, spec, c)[1],
-                None,
-                None,
-                _linear_shape(n, spec, c)[1],
-            )
-            for n in targeted
-        ]
-    rows = [
-        ModuleRow("bias", n + ".bias", 0, k, None, None, k)
-        for n, k in _bias_names(spec, s.head, False)
-    ]
-    head_biases: list[tuple[str, int]] = []
-    if s.head == "seq":
-        head_biases = [("classifier.dense", h), ("classifier.out_proj", c)]
-    elif s.head == "token":
-        head_biases = [("classifier", c)]
-    else:
-        head_biases = [("lm_head.dense", h), ("lm_head.layer_norm", h), ("lm_head", 33)]
-    # The classifier's biases are already in the modules_to_save row (its frozen original stays
-    # frozen: ModulesToSaveWrapper manages requires_grad itself).
-    if task_type(s) is None:
-        rows += [ModuleRow("bias", n + ".bias", 0, k, None, None, k) for n, k in head_biases]
-    return rows
 
 
 # ---- PEFT side ---------------------------------------------------------------------------------
@@ -231,7 +112,7 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
             )
         )
     for entry, names in matched.items():
-        blocks = {}
+        blocks: dict[str, set[bool]] = {}
         for n in names:
             m = re.search(r"layer\.(\d+)\.(attention\.)?output\.dense$", n)
             if m:
@@ -255,7 +136,7 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
             )
         )
     if (
-        task_type(s) is not None
+        s.peft_task_type is not None
         and s.head != "mlm"
         and isinstance(s.targets, tuple)
         and "dense" in s.targets
@@ -275,7 +156,7 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
                 "it stays frozen (random init) and is not saved with the adapter.",
             )
         )
-    if task_type(s) is not None:
+    if s.peft_task_type is not None:
         out.append(
             Pitfall(
                 "head_counted_twice",
@@ -289,26 +170,45 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
 def count(settings: LoraSettings, *, use_cache: bool = True) -> CountResult:
     """PEFT counts on the meta device plus the closed form, matched modules and pitfalls.
 
-    Results are cached per normalised settings (UI reruns repeat them); a copy is returned.
+    A checkpoint's config.json is checked against the model (LoraSettingsError naming "source"
+    if it differs); the counts are the architecture's, so they are taken on meta and cached per
+    count-relevant settings (UI reruns repeat them). A copy is returned.
     """
-    from .loading import resolve_source
-
-    s = settings.with_(device="meta", dtype="float32").normalized()
-    # A checkpoint's config.json is checked against the model (LoraSettingsError naming "source"
-    # if it differs); then the counts are the architecture's, so they are taken on meta.
-    resolved, provenance = resolve_source(s)
-    checked = resolved != "random" and source_kind(s.source) != "hub"
-    if checked:
-        provenance += f" (config.json matches {s.model}: counts are identical by architecture)"
-    s = s.with_(source="random")
-    result = _count(s) if not use_cache else copy.deepcopy(_count_cached(s))
-    result.provenance, result.config_checked = provenance, checked
+    resolved = resolve_source(settings)
+    provenance = resolved.provenance
+    if resolved.config_checked:
+        provenance += (
+            f" (config.json matches {settings.model}: counts are identical by architecture)"
+        )
+    result = _cached_count(settings) if use_cache else _count(settings)
+    result.provenance, result.config_checked = provenance, resolved.config_checked
     return result
 
 
-@functools.lru_cache(maxsize=256)
-def _count_cached(s: LoraSettings) -> CountResult:
-    return _count(s)
+_CACHE_SIZE = 256
+_CACHE: OrderedDict[tuple[object, ...], CountResult] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _count_key(s: LoraSettings) -> tuple[object, ...]:
+    """The fields counts depend on (not weights, seed, dtype, device, dropout or init)."""
+    return (s.model, s.head, s.r, s.alpha, s.targets, s.layers, s.use_rslora, s.bias,
+            s.num_labels, s.task_type)  # fmt: skip
+
+
+def _cached_count(s: LoraSettings) -> CountResult:
+    key = _count_key(s)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+    if hit is None:
+        hit = _count(s)
+        with _CACHE_LOCK:
+            _CACHE[key] = hit
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return copy.deepcopy(hit)  # callers may change their copy
 
 
 def _count(s: LoraSettings) -> CountResult:
@@ -324,9 +224,7 @@ def _count(s: LoraSettings) -> CountResult:
 
 
 def _count_uncollected(s: LoraSettings) -> CountResult:
-    from .loading import peft_model
-
-    pm, _ = peft_model(s)
+    pm = meta_peft_model(s)
     targeted = _targeted(pm)
     matched = matched_by_entry(s.targets, targeted)
     empty = [t for t, names in matched.items() if not names]
@@ -360,11 +258,9 @@ def trainable_vs_r(
     head: str = "seq",
     models: tuple[str, ...] | None = None,
     r_values: tuple[int, ...] = R_VALUES,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Rows {model, r, lora_params, trainable, total, percent} from the closed form (verified
     against PEFT in tests). Matched names come from one PEFT build per model."""
-    from .esm import MODEL_NAMES
-
     out = []
     for m in models or MODEL_NAMES:
         spec = resolve_model_name(m)

@@ -1,4 +1,4 @@
-"""ESM-2 architectures, model factory, offline tokenizer and checkpoint discovery.
+"""ESM-2 models in transformers: exact configs, seeded or meta-device models, offline tokenizer.
 
 Every config sets every field explicitly: the transformers ``EsmConfig`` defaults
 (hidden 768, absolute positions, dropout 0.1, eps 1e-12) are *not* ESM-2.
@@ -10,7 +10,6 @@ import copy
 import functools
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -21,67 +20,23 @@ from transformers import (
     EsmForSequenceClassification,
     EsmForTokenClassification,
     EsmTokenizer,
+    PreTrainedModel,
 )
 
-# ESM-1b/ESM-2 alphabet (facebookresearch/esm esm/data.py); 33 tokens, cls 0, pad 1, eos 2, mask 32.
-ESM_ALPHABET: tuple[str, ...] = (
-    "<cls>", "<pad>", "<eos>", "<unk>",
-    "L", "A", "G", "V", "S", "E", "R", "T", "I", "D", "P", "K", "Q", "N", "F", "Y",
-    "M", "H", "W", "C", "X", "B", "U", "Z", "O", ".", "-", "<null_1>", "<mask>",
-)  # fmt: skip
-RESIDUES = "LAGVSERTIDPKQNFYMHWCXBUZO"  # single-letter codes the tokenizer maps to real ids
-MAX_RESIDUES = 1022  # 1024 positions minus <cls> and <eos>
+from .architecture import DTYPE_NAMES, ESM_ALPHABET, VOCAB_SIZE, resolve_model_name
 
-
-@dataclass(frozen=True)
-class EsmSpec:
-    """One ESM-2 checkpoint: short name, hub id and architecture numbers."""
-
-    short: str
-    hub_id: str
-    layers: int
-    hidden: int
-    heads: int
-
-    @property
-    def intermediate(self) -> int:
-        return 4 * self.hidden
-
-
-SPECS: dict[str, EsmSpec] = {
-    s.short: s
-    for s in (
-        EsmSpec("esm2_t6_8M", "facebook/esm2_t6_8M_UR50D", 6, 320, 20),
-        EsmSpec("esm2_t12_35M", "facebook/esm2_t12_35M_UR50D", 12, 480, 20),
-        EsmSpec("esm2_t30_150M", "facebook/esm2_t30_150M_UR50D", 30, 640, 20),
-        EsmSpec("esm2_t33_650M", "facebook/esm2_t33_650M_UR50D", 33, 1280, 20),
-        EsmSpec("esm2_t36_3B", "facebook/esm2_t36_3B_UR50D", 36, 2560, 40),
-        EsmSpec("esm2_t48_15B", "facebook/esm2_t48_15B_UR50D", 48, 5120, 40),
-    )
-}
-MODEL_NAMES: tuple[str, ...] = tuple(SPECS)
-HEADS: tuple[str, ...] = ("mlm", "seq", "token")
-_HEAD_CLASSES = {
+HEAD_CLASSES: dict[str, type[PreTrainedModel]] = {
     "mlm": EsmForMaskedLM,
     "seq": EsmForSequenceClassification,
     "token": EsmForTokenClassification,
 }
 
 
-def resolve_model_name(name: str) -> EsmSpec:
-    """Accept a short name (``esm2_t6_8M``), a hub id or the hub id without ``facebook/``."""
-    key = name.strip()
-    for spec in SPECS.values():
-        if key in (spec.short, spec.hub_id, spec.hub_id.split("/", 1)[1]):
-            return spec
-    raise KeyError(name)
-
-
 def esm_config(model: str, head: str = "seq", num_labels: int = 2) -> EsmConfig:
     """Exact ESM-2 ``EsmConfig`` (every field set) for ``model`` and ``head``."""
     spec = resolve_model_name(model)
     cfg = EsmConfig(
-        vocab_size=33,
+        vocab_size=VOCAB_SIZE,
         mask_token_id=32,
         pad_token_id=1,
         hidden_size=spec.hidden,
@@ -104,7 +59,7 @@ def esm_config(model: str, head: str = "seq", num_labels: int = 2) -> EsmConfig:
         eos_token_id=2,
         num_labels=num_labels,
     )
-    cfg.architectures = [_HEAD_CLASSES[head].__name__]
+    cfg.architectures = [HEAD_CLASSES[head].__name__]
     # SDPA is exact and fast on CPU; eager is only needed to look at attention weights.
     cfg._attn_implementation = "sdpa"
     return cfg
@@ -115,7 +70,7 @@ def build_model(
 ) -> nn.Module:
     """Architecture-exact ESM-2 with a seeded random init (``device="meta"``: no weights)."""
     cfg = esm_config(model, head, num_labels)
-    cls = _HEAD_CLASSES[head]
+    cls = HEAD_CLASSES[head]
     if device == "meta":
         with torch.device("meta"):
             return cls(cfg)
@@ -202,15 +157,11 @@ def default_device() -> str:
     return "cpu"
 
 
-DTYPES: dict[str, torch.dtype] = {
-    "float32": torch.float32,
-    "bfloat16": torch.bfloat16,
-    "float16": torch.float16,
-}
+DTYPES: dict[str, torch.dtype] = {name: getattr(torch, name) for name in DTYPE_NAMES}
 
 
 def supported_dtypes(device: str) -> tuple[str, ...]:
     """Dtypes usable on ``device``; fp16 matmuls on CPU are slow but supported in torch 2.x."""
     if device == "cuda" and torch.cuda.is_available() and not torch.cuda.is_bf16_supported():
         return ("float32", "float16")
-    return ("float32", "bfloat16", "float16")
+    return DTYPE_NAMES

@@ -1,7 +1,7 @@
 """Named experiment presets (pure data). The question bank links to these ids.
 
 Each preset says which panel of the Lab page it targets and the settings it uses; the UI turns
-``settings`` into a :class:`~lora_demo.adapters.LoraSettings` with ``LoraSettings(**settings)``
+``settings`` into a :class:`~lora_demo.config.LoraSettings` with ``LoraSettings(**settings)``
 (tuples for ``targets``) and passes ``options`` to the panel's function.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .adapters import LoraSettings
+from .config import LoraSettings
 
 PANELS = ("count", "merge", "probes", "train", "memory")
 
@@ -27,6 +27,7 @@ class Experiment:
     options: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def lora_settings(self) -> LoraSettings:
+        """The preset's settings (checked when made, like any settings)."""
         return LoraSettings(**dict(self.settings))
 
 

@@ -13,9 +13,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .esm import resolve_model_name
-from .loading import ModelLoadError, check_folder_config
+from .architecture import resolve_model_name
+from .errors import ModelLoadError
 from .realdata.source import data_dir
+from .sources import check_folder_config
 
 OFFICIAL: dict[str, str] = {
     "esm2_t6_8M": "facebook/esm2_t6_8M_UR50D",

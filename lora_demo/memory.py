@@ -1,4 +1,4 @@
-"""Training-memory estimate per component for full fine-tuning, LoRA and QLoRA.
+"""Training-memory estimate per component for the schemes full fine-tuning, LoRA and QLoRA.
 
 Rules (Adam/AdamW, PyTorch semantics; HF "Anatomy of Model's Memory", QLoRA §3):
 
@@ -17,22 +17,25 @@ trainable param during ``step()``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import torch
 
-from .adapters import LoraSettings
-from .counting import base_params, count
-from .esm import resolve_model_name
+from .architecture import DTYPE_NAMES, resolve_model_name
+from .closed_form import base_params
+from .config import LoraSettings
+from .counting import count
 
-BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
+BYTES = dict(zip(DTYPE_NAMES, (4, 2, 2), strict=True))
 NF4_DQ_BYTES = 4.127 / 8  # NF4 + double-quantised constants (QLoRA §3)
-MEM_MODES = ("full", "lora", "qlora")
+# How the weights are held and trained; shown to users (CLI --mode, JSON "mode") as the mode.
+SCHEMES = ("full", "lora", "qlora")
 
 
 @dataclass
 class MemoryEstimate:
     model: str
-    mode: str
+    scheme: str  # one of SCHEMES
     dtype: str
     batch_size: int
     seq_len: int
@@ -49,8 +52,9 @@ class MemoryEstimate:
     def total(self) -> int:
         return self.weights + self.gradients + self.optimizer + self.activations
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON fields; the scheme keeps its public name ``mode``."""
+        d = {("mode" if k == "scheme" else k): v for k, v in asdict(self).items()}
         d["total"] = self.total
         return d
 
@@ -73,7 +77,7 @@ def activation_bytes(
 
 def estimate(
     model: str = "esm2_t33_650M",
-    mode: str = "lora",
+    scheme: str = "lora",
     dtype: str = "float32",
     batch_size: int = 8,
     seq_len: int = 512,
@@ -88,13 +92,13 @@ def estimate(
     ``measure=True`` on a CUDA machine also runs one training step and stores
     ``torch.cuda.max_memory_allocated`` in ``measured_max_allocated`` (ignored without a GPU).
     """
-    if mode not in MEM_MODES:
-        raise ValueError(f"mode must be one of {MEM_MODES}, got {mode!r}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"mode must be one of {SCHEMES}, got {scheme!r}")
     spec = resolve_model_name(model)
     n_base = base_params(spec, head, 2)
-    bw = BYTES["bfloat16"] if mode == "qlora" else BYTES[dtype]
+    bw = BYTES["bfloat16"] if scheme == "qlora" else BYTES[dtype]
     notes = []
-    if mode == "full":
+    if scheme == "full":
         trainable = n_base
         weights = n_base * bw
         grads, optim = n_base * bw, 2 * n_base * bw
@@ -116,7 +120,7 @@ def estimate(
         c = count(s)
         trainable = c.trainable
         frozen = n_base
-        if mode == "lora":
+        if scheme == "lora":
             weights = int(frozen * bw + trainable * 4)
             notes.append(
                 f"lora: frozen base {bw} B/param; adapters + head copy fp32 (16 B/trainable param)"
@@ -128,7 +132,7 @@ def estimate(
                 "qlora: encoder Linear weights NF4+DQ (4.127 bit), rest bf16, adapters fp32"
             )
         grads, optim = trainable * 4, trainable * 8
-    act_dtype = "bfloat16" if mode == "qlora" else dtype
+    act_dtype = "bfloat16" if scheme == "qlora" else dtype
     acts = activation_bytes(spec.short, batch_size, seq_len, act_dtype, attention)
     notes.append(
         f"activations: L·s·b·h·(34{' + 5as/h' if attention == 'eager' else ''})"
@@ -136,7 +140,7 @@ def estimate(
     )
     est = MemoryEstimate(
         spec.short,
-        mode,
+        scheme,
         dtype,
         batch_size,
         seq_len,
@@ -150,7 +154,7 @@ def estimate(
     )
     if measure and torch.cuda.is_available():  # GPU only: measured next to the estimate
         s_run = (settings or LoraSettings()).with_(model=spec.short, head=head, dtype=dtype)
-        est.measured_max_allocated = measure_gpu(s_run, mode, batch_size, seq_len)
+        est.measured_max_allocated = measure_gpu(s_run, scheme, batch_size, seq_len)
     return est
 
 
@@ -159,31 +163,31 @@ def estimate_table(
     dtypes: tuple[str, ...] = ("float32", "bfloat16"),
     batch_size: int = 8,
     seq_len: int = 512,
-) -> list[dict]:
-    """Rows for every (model, mode, dtype); qlora only once (its base dtype is fixed)."""
+) -> list[dict[str, Any]]:
+    """Rows for every (model, scheme, dtype); qlora only once (its base dtype is fixed)."""
     rows = []
     for m in models:
-        for mode in MEM_MODES:
-            for dt in dtypes if mode != "qlora" else ("bfloat16",):
-                rows.append(estimate(m, mode, dt, batch_size, seq_len).to_dict())
+        for scheme in SCHEMES:
+            for dt in dtypes if scheme != "qlora" else ("bfloat16",):
+                rows.append(estimate(m, scheme, dt, batch_size, seq_len).to_dict())
     return rows
 
 
 def measure_gpu(
-    settings: LoraSettings, mode: str = "lora", batch_size: int = 8, seq_len: int = 128
+    settings: LoraSettings, scheme: str = "lora", batch_size: int = 8, seq_len: int = 128
 ) -> int:
     """Measured ``torch.cuda.max_memory_allocated`` over one training step (GPU only)."""
     if not torch.cuda.is_available():
         raise RuntimeError("no CUDA GPU is available; memory can only be estimated on this machine")
     from .tasks import random_batch
-    from .train import RunSpec, build_for_mode
+    from .train import RunSpec, build_for_method
 
     torch.cuda.empty_cache()
     torch.cuda.reset_peak_memory_stats()
     s = settings.with_(device="cuda")
-    net = build_for_mode(
-        RunSpec(mode, mode if mode != "qlora" else "lora", s), s.head, s.num_labels
-    )
+    # QLoRA's quantised base is not built here: its adapters train like LoRA's
+    method = "full" if scheme == "full" else "lora"
+    net = build_for_method(RunSpec(scheme, method, s), s.head, s.num_labels)
     net = net.to("cuda")
     batch = {k: v.cuda() for k, v in random_batch(batch_size, seq_len - 2, seed=s.seed).items()}
     params = [p for p in net.parameters() if p.requires_grad]

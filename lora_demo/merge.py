@@ -8,11 +8,13 @@ them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import torch
 
-from .adapters import LoraSettings
-from .loading import peft_model
+from .config import LoraSettings
+from .peft_models import peft_model
+from .sources import resolve_source
 from .tasks import random_batch
 
 # Stated tolerances on max |Δ| of the logits. PEFT's tests: atol 1e-4 default, 1e-6 for safe
@@ -55,7 +57,7 @@ class MergeReport:
         """Every fp32 comparison within 1e-5 (the default project tolerance)."""
         return all(r.max_abs_diff <= 1e-5 for r in self.rows if r.dtype == "float32")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["passed"] = self.passed
         return d
@@ -95,13 +97,15 @@ def merge_check(
     ``randomize_b=False`` keeps PEFT's B=0 init (the check passes trivially); ``train_mode=True``
     runs in train mode with LoRA dropout (0.1 if the settings have none), where merging differs.
     """
-    s = settings.normalized()
+    s = settings
     if train_mode and s.dropout == 0:
         s = s.with_(dropout=0.1)
-    rows, vs_base, notes, provenance = [], {}, [], ""
+    resolved = resolve_source(s)  # once for every dtype
+    rows: list[MergeRow] = []
+    vs_base: dict[str, float] = {}
+    notes: list[str] = []
     for dtype in dtypes:
-        sd = s.with_(dtype=dtype)
-        model, provenance = peft_model(sd)
+        model, _ = peft_model(s if dtype == s.dtype else s.with_(dtype=dtype), resolved)
         if randomize_b:
             _randomize_b(model, b_std, s.seed)
         model.train(train_mode)
@@ -131,4 +135,6 @@ def merge_check(
         notes.append(
             "train mode: unmerged layers apply LoRA dropout, merged ones cannot, so outputs differ."
         )
-    return MergeReport(rows, vs_base, randomize_b, train_mode, float(s.dropout), notes, provenance)
+    return MergeReport(
+        rows, vs_base, randomize_b, train_mode, float(s.dropout), notes, resolved.provenance
+    )

@@ -12,27 +12,25 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from .esm import ESM_ALPHABET, MAX_RESIDUES
+from .architecture import ESM_ALPHABET, MAX_RESIDUES
+from .errors import SequenceFileError
 
 CLS_ID, PAD_ID, EOS_ID, MASK_ID = 0, 1, 2, 32
 MASK_PROB = 0.15
 # ids of the 20 standard amino acids: the pool for the "random token" replacement
 STANDARD_AA_IDS = torch.tensor([ESM_ALPHABET.index(a) for a in "LAGVSERTIDPKQNFYMHWC"])
 
-_LOOKUP = np.full(256, ESM_ALPHABET.index("<unk>"), dtype=np.int64)
+_LOOKUP: np.ndarray = np.full(256, ESM_ALPHABET.index("<unk>"), dtype=np.int64)
 for _i, _tok in enumerate(ESM_ALPHABET):
     if len(_tok) == 1:
         _LOOKUP[ord(_tok)] = _i
         _LOOKUP[ord(_tok.lower())] = _i
-
-
-class SequenceFileError(ValueError):
-    """A sequence file that cannot be read; the message says why."""
 
 
 def read_fasta(path: str | Path, limit: int | None = None) -> list[str]:
@@ -82,7 +80,7 @@ def collate(seqs: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """``(input_ids, attention_mask)`` padded to the longest sequence of the batch."""
     ids = [encode_ids(s) for s in seqs]
     width = max(len(x) for x in ids)
-    out = np.full((len(ids), width), PAD_ID, dtype=np.int64)
+    out: np.ndarray = np.full((len(ids), width), PAD_ID, dtype=np.int64)
     for i, x in enumerate(ids):
         out[i, : len(x)] = x
     input_ids = torch.from_numpy(out)
@@ -127,7 +125,7 @@ class MlmEval:
     sequences: int
     seconds: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

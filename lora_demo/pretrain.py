@@ -14,31 +14,32 @@ a tiny run works the same way, only slower.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import math
-import platform
-import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import torch
 
-from .esm import MAX_RESIDUES, build_model, resolve_model_name, tokenizer
-from .mlm import MlmEval, collate, crop, evaluate_mlm, mask_tokens, mlm_loss
+from .architecture import MAX_RESIDUES, resolve_model_name
+from .errors import PretrainError
+from .esm import build_model
+from .mlm import MlmEval, collate, evaluate_mlm, mask_tokens, mlm_loss
+from .pretrain_data import train_batches
+from .pretrain_output import (
+    PretrainProgress,
+    PretrainResult,
+    hardware,
+    save_export,
+    software_versions,
+    write_metrics_and_card,
+)
 
 STATE_FILE = "resume/state.pt"
-METRICS_FILE = "pretrain_metrics.json"
-CARD_FILE = "MODEL_CARD.md"
-DATA_NOTE_FILE = "pretrain_data.json"  # optional, beside the sequences: source and licence
-
-
-class PretrainError(RuntimeError):
-    """Pretraining cannot start or resume; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -74,36 +75,6 @@ class PretrainConfig:
         )
 
 
-@dataclass(frozen=True)
-class PretrainProgress:
-    """One progress report (every few steps, after each evaluation, and at the end)."""
-
-    step: int
-    tokens_seen: int
-    elapsed_seconds: float  # over all sessions, resumes included
-    train_loss: float
-    lr: float
-    tokens_per_second: float  # this session
-    val: MlmEval | None = None
-    done: bool = False
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["val"] = self.val.to_dict() if self.val else None
-        return d
-
-
-@dataclass
-class PretrainResult:
-    out_dir: Path
-    steps: int
-    tokens_seen: int
-    seconds: float
-    random_init: MlmEval
-    final: MlmEval
-    metrics: dict = field(default_factory=dict)
-
-
 def _device(name: str) -> str:
     """auto -> CUDA when present, else CPU (MPS lacks fused AdamW); no PEFT import needed here."""
     if name == "auto":
@@ -113,37 +84,6 @@ def _device(name: str) -> str:
     return name
 
 
-def _hardware(device: str) -> str:
-    if device == "cuda":
-        return f"{torch.cuda.get_device_name(0)} (CUDA {torch.version.cuda})"
-    return f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
-
-
-def train_batches(
-    seqs: list[str], batch_tokens: int, max_residues: int, seed: int, pool_batches: int = 64
-):
-    """Endless shuffled batches of random crops, bucketed by length within a pool to cut padding."""
-    rng = np.random.default_rng(seed)
-    order = np.arange(len(seqs))
-    while True:
-        rng.shuffle(order)
-        per_pool = max(1, batch_tokens // (max_residues + 2)) * pool_batches
-        for start in range(0, len(order), per_pool):
-            crops = sorted(
-                (crop(seqs[i], max_residues, rng) for i in order[start : start + per_pool]), key=len
-            )
-            batches, cur = [], []
-            for s in crops:
-                if cur and (len(s) + 2) * (len(cur) + 1) > batch_tokens:
-                    batches.append(cur)
-                    cur = []
-                cur.append(s)
-            if cur:
-                batches.append(cur)
-            for i in rng.permutation(len(batches)):
-                yield batches[i]
-
-
 def lr_at(cfg: PretrainConfig, elapsed: float, total: float) -> float:
     """Warm-up then cosine decay to 10% of the peak, driven by the share of the time budget used."""
     frac = min(elapsed / max(total, 1e-9), 1.0)
@@ -151,95 +91,6 @@ def lr_at(cfg: PretrainConfig, elapsed: float, total: float) -> float:
         return cfg.lr * max(frac / cfg.warmup_fraction, 0.01)
     t = (frac - cfg.warmup_fraction) / max(1 - cfg.warmup_fraction, 1e-9)
     return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
-
-
-def _data_note(sequences_file: Path | None) -> dict:
-    if sequences_file is None:
-        return {}
-    note = sequences_file.parent / DATA_NOTE_FILE
-    try:
-        return json.loads(note.read_text(encoding="utf-8")) if note.is_file() else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def save_export(model: torch.nn.Module, out_dir: Path) -> None:
-    """fp16 safetensors + config.json + tokenizer files (what ``load_base(source=folder)`` reads)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # no tqdm bars in logs or the UI
-    half = copy.deepcopy(model).to("cpu", torch.float16)
-    half.save_pretrained(str(out_dir), safe_serialization=True)
-    tok_dir = out_dir / ".tok"
-    tokenizer().save_pretrained(str(tok_dir))  # transformers also writes added_tokens.json
-    for name in ("vocab.txt", "tokenizer_config.json"):
-        (tok_dir / name).replace(out_dir / name)
-    for leftover in tok_dir.iterdir():
-        leftover.unlink()
-    tok_dir.rmdir()
-
-
-def _fmt_tokens(n: int) -> str:
-    for unit, div in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if n >= div:
-            return f"{n / div:.1f}{unit}"
-    return str(n)
-
-
-def _num(v: object) -> str:
-    return f"{v:,}" if isinstance(v, int) else "not recorded"
-
-
-def model_card(m: dict) -> str:
-    """The model card text: what the checkpoint is, how it was made, what it scores."""
-    ri, fi = m["random_init"], m["final"]
-    data = m.get("data", {})
-    return f"""# {m["model"]} architecture, pretrained by this project on {m["tokens_seen"]:,} tokens
-
-This is **not** the official ESM-2 checkpoint (`{m["hub_id"]}`). It has the exact ESM-2
-{m["model"]} architecture (`EsmForMaskedLM`, {m["parameters"]:,} parameters) and was pretrained
-from a seeded random initialisation by the LoRA Interview Lab project with masked-language
-modelling (15% of residues; 80% `<mask>`, 10% random amino acid, 10% unchanged), for a short
-time budget. It is far less trained than ESM-2 (about 10^12 tokens); use it to see what
-pretraining changes, not as a substitute for the official weights.
-
-| | value |
-|---|---|
-| tokens seen (non-padding, incl. `<cls>`/`<eos>`) | {m["tokens_seen"]:,} ({_fmt_tokens(m["tokens_seen"])}) |
-| optimizer steps | {m["steps"]:,} |
-| training time | {m["seconds"]:.0f} s ({m["tokens_per_second"]:,.0f} tokens/s) |
-| hardware | {m["hardware"]} |
-| precision | {m["precision"]}; saved as fp16 safetensors |
-| batch | ≤ {m["config"]["batch_tokens"]:,} padded tokens, crops of ≤ {m["config"]["max_residues"]} residues |
-| optimiser | AdamW (β 0.9/0.98, wd {m["config"]["weight_decay"]}), peak lr {m["config"]["lr"]}, warm-up {m["config"]["warmup_fraction"]:.0%} of the budget, cosine to 10% |
-| date (UTC) | {m["date"]} |
-| software | torch {m["software"]["torch"]}, transformers {m["software"]["transformers"]}, python {m["software"]["python"]} |
-
-## Data
-
-- Training sequences: {_num(data.get("train_sequences"))} from `{data.get("train_file", "?")}`
-- Validation sequences: {_num(data.get("val_sequences"))} from `{data.get("val_file", "?")}` ({data.get("val_note", "")})
-- Source: {data.get("source", "not recorded")}
-- Licence: {data.get("licence", "not recorded")}
-
-## Validation (same sequences, same masked positions for both models)
-
-| model | masked-token accuracy | perplexity |
-|---|---|---|
-| random init (seed {m["config"]["seed"]}) | {ri["masked_accuracy"]:.3f} | {ri["perplexity"]:.2f} |
-| this checkpoint | {fi["masked_accuracy"]:.3f} | {fi["perplexity"]:.2f} |
-
-Perplexity is exp(mean cross-entropy) over {fi["masked_tokens"]:,} masked positions of
-{fi["sequences"]:,} sequences cut to their first {m["config"]["max_residues"]} residues. A uniform guess over the
-20 amino acids has perplexity 20; the background composition about 17.
-
-## Use
-
-`python -m lora_demo train --source <this folder> ...`, or pick it as the weights source in the
-Lab. Files: `model.safetensors`, `config.json`, `vocab.txt`, `tokenizer_config.json`,
-`{METRICS_FILE}` (all numbers above, plus the training curve).
-"""
 
 
 def pretrain(
@@ -270,7 +121,7 @@ def pretrain(
         torch.backends.cudnn.allow_tf32 = True
 
     model = build_model(spec.short, "mlm", seed=cfg.seed).to(device)
-    eval_kw = {
+    eval_kw: dict[str, Any] = {
         "device": device,
         "max_residues": cfg.max_residues,
         "batch_tokens": cfg.eval_batch_tokens,
@@ -416,7 +267,7 @@ def pretrain(
     session_seconds = time.perf_counter() - t_start
     final = evaluate_mlm(model, val_seqs, **eval_kw)
     sessions.append(
-        {"steps_to": step, "seconds": round(session_seconds, 2), "hardware": _hardware(device)}
+        {"steps_to": step, "seconds": round(session_seconds, 2), "hardware": hardware(device)}
     )
     elapsed_total = elapsed_before + session_seconds
     history.append(
@@ -431,8 +282,6 @@ def pretrain(
     )
     save_state()
     save_export(model, out)
-    import transformers
-
     metrics = {
         "model": spec.short,
         "hub_id": spec.hub_id,
@@ -447,31 +296,13 @@ def pretrain(
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "config": {k: v for k, v in asdict(cfg).items() if k != "device"},
         "sessions": sessions,
-        "software": {
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-            "python": platform.python_version(),
-        },
+        "software": software_versions(),
         "data": dict(data or {}),
         "random_init": random_init.to_dict(),
         "final": final.to_dict(),
         "history_columns": ["step", "tokens", "seconds", "train_loss", "val_perplexity", "val_acc"],
         "history": history,
     }
-    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=1), encoding="utf-8")
-    (out / CARD_FILE).write_text(model_card(metrics), encoding="utf-8")
+    write_metrics_and_card(out, metrics)
     report(done=True, val=final)
     return PretrainResult(out, step, tokens, elapsed_total, random_init, final, metrics)
-
-
-def load_data_note(sequences_file: str | Path) -> dict:
-    """``pretrain_data.json`` beside the sequences file (source, licence), or ``{}``."""
-    return _data_note(Path(sequences_file))
-
-
-def split_holdout(seqs: list[str], fraction: float, seed: int) -> tuple[list[str], list[str]]:
-    """Random (not homology-aware) hold-out, for when no validation file is given."""
-    idx = list(range(len(seqs)))
-    random.Random(seed).shuffle(idx)
-    n_val = max(1, int(len(seqs) * fraction))
-    return [seqs[i] for i in idx[n_val:]], [seqs[i] for i in idx[:n_val]]

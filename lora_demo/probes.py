@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 
-from .adapters import LoraSettings
-from .loading import fresh_base, peft_model
+from .config import LoraSettings
+from .loading import fresh_base
+from .peft_models import peft_model
+from .sources import resolve_source
 from .tasks import random_batch
 
 
@@ -36,7 +39,7 @@ class InitGradReport:
     b_max_abs_after_step: float  # ~ lr after one Adam step
     lr: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -58,12 +61,13 @@ def _max_grad(model, key: str) -> float:
 
 def init_and_gradients(settings: LoraSettings | None = None, lr: float = 1e-3) -> InitGradReport:
     """Measure the step-0 facts for ``settings`` (default: 8M, seq head, q,v, r=8)."""
-    s = (settings or LoraSettings()).with_(dropout=0.0, dtype="float32", device="cpu").normalized()
+    s = (settings or LoraSettings()).with_(dropout=0.0, dtype="float32", device="cpu")
     batch = random_batch(4, 24, seed=s.seed)
-    base, _ = fresh_base(s)
+    resolved = resolve_source(s)
+    base, _ = fresh_base(s, resolved)
     with torch.no_grad():
         base_out = base(**batch).logits
-    model, _ = peft_model(s)
+    model, _ = peft_model(s, resolved)
     model.eval()  # no stochastic ops, so the comparison is exact
     with torch.no_grad():
         diff = float((model(**batch).logits - base_out).abs().max())
@@ -106,13 +110,13 @@ class DropoutReport:
     base_input_zero_fraction_train: float  # 0.0: dropout never touches the base path
     lora_input_zero_fraction_eval: float  # 0.0: dropout is off in eval mode
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def dropout_placement(p: float = 0.5, settings: LoraSettings | None = None) -> DropoutReport:
     """Hook the first adapted layer's ``lora_A`` and ``base_layer`` inputs (train and eval)."""
-    s = (settings or LoraSettings()).with_(dropout=p, device="cpu").normalized()
+    s = (settings or LoraSettings()).with_(dropout=p, device="cpu")
     model, _ = peft_model(s)
     name, layer = next(
         (n, m) for n, m in model.named_modules() if hasattr(m, "lora_A") and m.lora_A

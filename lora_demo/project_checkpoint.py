@@ -52,7 +52,7 @@ def resolve_project_source(source: str) -> str:
         return source
     ckpt = project_checkpoint()
     if ckpt is None:
-        from .loading import ModelLoadError
+        from .errors import ModelLoadError
 
         raise ModelLoadError(
             f"the project's pretrained checkpoint is not in {PROJECT_DIR}; make it with "

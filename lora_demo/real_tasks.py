@@ -10,9 +10,11 @@ import gzip
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from .errors import TaskFileError
 from .realdata.source import data_dir
-from .tasks import ProteinTask, TaskFileError
+from .tasks import ProteinTask
 
 REAL_TASKS: tuple[str, ...] = ("localization", "enzyme")
 SIZES: tuple[str, ...] = ("small", "gpu")
@@ -26,7 +28,7 @@ def task_dir(name: str, root: Path | None = None) -> Path:
     return (root or data_dir()) / "tasks" / name
 
 
-def load_card(name: str, root: Path | None = None) -> dict | None:
+def load_card(name: str, root: Path | None = None) -> dict[str, Any] | None:
     """The task's data card, or None when the task has not been built."""
     path = task_dir(name, root) / "card.json"
     try:
@@ -86,24 +88,20 @@ def load_real_task(name: str, size: str = "small", root: Path | None = None) -> 
     )
 
 
-def class_names(name: str, root: Path | None = None) -> list[str]:
-    card = load_card(name, root)
-    return list(card["classes"]) if card else []
-
-
 def majority_baseline(task: ProteinTask) -> tuple[int, float]:
     """(majority training class, its accuracy on validation): what a model must beat."""
-    counts = Counter(lab for _, lab in task.train)
+    counts = Counter(lab for _, lab in task.train if isinstance(lab, int))
     top = min(counts, key=lambda c: (-counts[c], c))
     return top, sum(1 for _, lab in task.val if lab == top) / max(len(task.val), 1)
 
 
-def data_status(root: Path | None = None) -> dict:
+def data_status(root: Path | None = None) -> dict[str, Any]:
     """Which real tasks are built, with their subset sizes."""
-    out = {"data_dir": str((root or data_dir()).resolve()), "tasks": {}}
+    tasks: dict[str, Any] = {}
+    out = {"data_dir": str((root or data_dir()).resolve()), "tasks": tasks}
     for name in REAL_TASKS:
         card = load_card(name, root)
-        out["tasks"][name] = {
+        tasks[name] = {
             "built": {s: is_built(name, s, root) for s in SIZES},
             "subsets": {
                 k: {"train": sum(v["train"].values()), "val": sum(v["val"].values())}

@@ -1,4 +1,4 @@
-"""Small protein tasks generated offline from amino-acid properties, and user CSV/FASTA files.
+"""Protein tasks: the built-in ones generated offline from amino-acid properties, and batching.
 
 Built-in tasks (deterministic from a seed, labels computed from real biochemistry scales):
 
@@ -10,16 +10,13 @@ Built-in tasks (deterministic from a seed, labels computed from real biochemistr
 
 from __future__ import annotations
 
-import csv
-import io
 import random
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import torch
-
-from .esm import MAX_RESIDUES, RESIDUES, tokenizer
+if TYPE_CHECKING:  # torch is imported where batches are made: parsing a file needs none of it
+    import torch
 
 KYTE_DOOLITTLE = {
     "A": 1.8, "R": -4.5, "N": -3.5, "D": -3.5, "C": 2.5, "Q": -3.5, "E": -3.5, "G": -0.4,
@@ -34,34 +31,22 @@ BACKGROUND = {
     "T": 5.34, "W": 1.08, "Y": 2.92, "V": 6.87,
 }  # fmt: skip
 AMINO_ACIDS = "".join(BACKGROUND)
-MAX_FILE_BYTES = 1_000_000
-MAX_SEQUENCES = 2000
-MIN_SEQUENCES = 4
-
-
-MAX_TOTAL_RESIDUES = 250_000  # all sequences of one upload together
 # One training step keeps every layer's activations for the backward pass: they grow with the
 # padded tokens of a batch (batch x (longest + 2)) and the attention maps with batch x length^2
 # (measured: 4 x 1024 tokens of full fine-tuning on 35M peaked at 4.4 GB; 16 x 1024 was worse).
 # The batch is cut until both fit; bench/upload_memory.py measures what is left.
 TOKEN_BUDGET = 4096
 ATTENTION_BUDGET = 1 << 20  # batch x padded length^2: one 1024-token sequence, or 4 of 512
-MAX_MESSAGE_CHARS = 300  # a refusal quotes the file: 100,000 CSV columns must not all come back
 
 
-class TaskFileError(ValueError):
-    """A user file that cannot be used; ``str(err)`` says why in plain English (bounded)."""
-
-    def __init__(self, message: str) -> None:
-        if len(message) > MAX_MESSAGE_CHARS:
-            message = message[: MAX_MESSAGE_CHARS - 1] + "…"
-        super().__init__(message)
-
-
-def batch_within_budget(items, batch_size: int) -> int:
+def batch_within_budget(items: Sequence[tuple[str, Label]], batch_size: int) -> int:
     """``batch_size`` cut so a batch of the longest sequences fits both budgets above."""
     longest = max((len(seq) for seq, _ in items), default=0) + 2  # <cls> and <eos>
     return max(1, min(batch_size, TOKEN_BUDGET // longest, ATTENTION_BUDGET // longest**2))
+
+
+Label = int | list[int]  # a class per sequence, or one class per residue
+Examples = tuple[tuple[str, Label], ...]
 
 
 @dataclass(frozen=True)
@@ -71,8 +56,8 @@ class ProteinTask:
     name: str
     kind: str
     num_labels: int
-    train: tuple[tuple[str, object], ...]
-    val: tuple[tuple[str, object], ...]
+    train: Examples
+    val: Examples
     description: str = ""
 
     @property
@@ -101,7 +86,10 @@ def _random_sequence(rng: random.Random, length: int, bias: dict[str, float] | N
     return "".join(rng.choices(AMINO_ACIDS, weights=weights, k=length))
 
 
-def _split(items: list, val_fraction: float, seed: int) -> tuple[tuple, tuple]:
+def split_examples(
+    items: list[tuple[str, Label]], val_fraction: float, seed: int
+) -> tuple[Examples, Examples]:
+    """Seeded shuffle, then (train, validation) with at least one validation example."""
     rng = random.Random(seed + 1)
     items = items[:]
     rng.shuffle(items)
@@ -119,7 +107,7 @@ def make_task(
 ) -> ProteinTask:
     """Generate a built-in task deterministically from ``seed``."""
     rng = random.Random(seed)
-    items: list = []
+    items: list[tuple[str, Label]] = []
     if name == "hydropathy-window":
         for _ in range(n):
             seq = _random_sequence(rng, rng.randint(min_len, max_len))
@@ -136,7 +124,7 @@ def make_task(
         kind, desc = "seq", "per sequence: net charge at pH 7 > 0 (K,R +1; H +0.1; D,E -1)"
     else:
         raise KeyError(f"unknown task {name!r}; built-in tasks: {', '.join(TASKS)}")
-    train, val = _split(items, val_fraction, seed)
+    train, val = split_examples(items, val_fraction, seed)
     return ProteinTask(name, kind, 2, train, val, desc)
 
 
@@ -146,8 +134,12 @@ TASKS: tuple[str, ...] = ("hydropathy-window", "net-charge")
 # ---- batching ----------------------------------------------------------------------------------
 
 
-def encode(items, kind: str) -> dict[str, torch.Tensor]:
+def encode(items: Sequence[tuple[str, Any]], kind: str) -> dict[str, torch.Tensor]:
     """Tokenise ``(sequence, label)`` pairs; per-residue labels get -100 on <cls>/<eos>/<pad>."""
+    import torch
+
+    from .esm import tokenizer
+
     seqs = [s for s, _ in items]
     enc = tokenizer()(seqs, padding=True, return_tensors="pt")
     if kind == "seq":
@@ -160,7 +152,9 @@ def encode(items, kind: str) -> dict[str, torch.Tensor]:
     return dict(enc)
 
 
-def batches(items, kind: str, batch_size: int, seed: int) -> Iterator[dict[str, torch.Tensor]]:
+def batches(
+    items: Sequence[tuple[str, Label]], kind: str, batch_size: int, seed: int
+) -> Iterator[dict[str, torch.Tensor]]:
     """Endless seeded shuffled batches (reshuffled every epoch)."""
     rng = random.Random(seed)
     order = list(range(len(items)))
@@ -173,139 +167,8 @@ def batches(items, kind: str, batch_size: int, seed: int) -> Iterator[dict[str, 
 
 def random_batch(batch_size: int = 4, seq_len: int = 32, seed: int = 0) -> dict[str, torch.Tensor]:
     """A batch of random equal-length protein sequences (input_ids, attention_mask)."""
+    from .esm import tokenizer
+
     rng = random.Random(seed)
     seqs = [_random_sequence(rng, seq_len) for _ in range(batch_size)]
     return dict(tokenizer()(seqs, return_tensors="pt"))
-
-
-# ---- user files ----------------------------------------------------------------------------------
-
-_VALID = set(RESIDUES)
-
-
-def _parse_label(raw: str, seq: str, where: str) -> object:
-    raw = raw.strip()
-    if re.fullmatch(r"[0-9]+", raw) and len(raw) == len(seq) > 1:  # ASCII digits only
-        return [int(c) for c in raw]  # one digit per residue: a per-residue task
-    if re.fullmatch(r"-?[0-9]{1,6}", raw):  # int() of 900k digits raises its own ValueError
-        return int(raw)
-    raise TaskFileError(
-        f"{where}: label {raw[:30]!r} must be an integer class (e.g. 0 or 1) "
-        "or one digit per residue."
-    )
-
-
-def _clean_sequence(seq: str, where: str) -> str:
-    seq = "".join(seq.split()).upper()
-    if not seq:
-        raise TaskFileError(f"{where}: the sequence is empty.")
-    if len(seq) > MAX_RESIDUES:
-        raise TaskFileError(
-            f"{where}: the sequence has {len(seq)} residues; the limit is {MAX_RESIDUES}."
-        )
-    bad = sorted(set(seq) - _VALID)
-    if bad:
-        raise TaskFileError(
-            f"{where}: invalid residue letter(s) {''.join(bad)!r}; allowed: {RESIDUES}."
-        )
-    return seq
-
-
-def _read_csv(text: str) -> list[tuple[str, object]]:
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-    if "sequence" not in fields or "label" not in fields:
-        raise TaskFileError(
-            "the CSV needs a header with columns 'sequence' and 'label' "
-            f"(found {len(fields)} column(s): {', '.join(f[:30] for f in fields[:5])})."
-        )
-    reader.fieldnames = fields
-    items = []
-    for i, row in enumerate(reader, start=2):
-        if len(items) >= MAX_SEQUENCES:
-            raise TaskFileError(f"the file has more than {MAX_SEQUENCES} sequences.")
-        where = f"line {i}"
-        seq = _clean_sequence(row.get("sequence") or "", where)
-        items.append((seq, _parse_label(row.get("label") or "", seq, where)))
-    return items
-
-
-def _read_fasta(text: str) -> list[tuple[str, object]]:
-    items: list = []
-    header, chunks, line_no = None, [], 0
-
-    def flush() -> None:
-        if header is None:
-            return
-        if len(items) >= MAX_SEQUENCES:
-            raise TaskFileError(f"the file has more than {MAX_SEQUENCES} sequences.")
-        name = header.split()[0][:40] if header.split() else "?"
-        where = f"record {name} (line {line_no})"
-        fields = dict(t.split("=", 1) for t in header.split()[1:] if "=" in t)
-        if "label" not in fields:
-            raise TaskFileError(f"{where}: the header needs a label, e.g. '>P12345 label=1'.")
-        seq = _clean_sequence("".join(chunks), where)
-        items.append((seq, _parse_label(fields["label"], seq, where)))
-
-    for i, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(">"):
-            flush()
-            header, chunks, line_no = line[1:].strip(), [], i
-        elif line.strip():
-            if header is None:
-                raise TaskFileError(f"line {i}: sequence data before the first '>' header.")
-            chunks.append(line.strip())
-    flush()
-    return items
-
-
-def load_user_task(
-    data: bytes, filename: str, seed: int = 0, val_fraction: float = 0.25
-) -> ProteinTask:
-    """Parse a user CSV (columns sequence,label) or FASTA (``>id label=1``) into a task.
-
-    Limits: at most 1 MB, 2000 sequences, 1022 residues each, 250,000 residues in all, ESM
-    alphabet letters only, at least 4 sequences and 2 classes. Every problem raises :class:`TaskFileError` with the reason.
-    """
-    if len(data) > MAX_FILE_BYTES:
-        raise TaskFileError(
-            f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (1 MB)."
-        )
-    if b"\x00" in data:
-        raise TaskFileError("this looks like a binary file; upload a text CSV or FASTA file.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TaskFileError(
-            "the file is not UTF-8 text; upload a plain-text CSV or FASTA file."
-        ) from None
-    lower = filename.lower()
-    is_fasta = lower.endswith((".fasta", ".fa", ".faa", ".fas")) or text.lstrip().startswith(">")
-    if not is_fasta and not lower.endswith((".csv", ".txt")):
-        raise TaskFileError(f"{filename!r}: use a .csv file (sequence,label) or a .fasta file.")
-    try:
-        items = _read_fasta(text) if is_fasta else _read_csv(text)
-    except csv.Error as exc:
-        raise TaskFileError(f"the CSV could not be parsed ({exc}).") from None
-    if len(items) < MIN_SEQUENCES:
-        raise TaskFileError(
-            f"the file has {len(items)} sequence(s); at least {MIN_SEQUENCES} are needed."
-        )
-    residues = sum(len(seq) for seq, _ in items)
-    if residues > MAX_TOTAL_RESIDUES:
-        raise TaskFileError(
-            f"the file has {residues:,} residues in all; the limit is {MAX_TOTAL_RESIDUES:,} "
-            "(fewer or shorter sequences)."
-        )
-    per_residue = [isinstance(lab, list) for _, lab in items]
-    if any(per_residue) and not all(per_residue):
-        raise TaskFileError("mix of per-sequence and per-residue labels; use one kind in a file.")
-    kind = "token" if all(per_residue) else "seq"
-    values = {v for _, lab in items for v in (lab if isinstance(lab, list) else [lab])}
-    if min(values) < 0 or max(values) > 99:
-        raise TaskFileError("labels must be class numbers from 0 to 99.")
-    if len(values) < 2:
-        raise TaskFileError(f"all labels are {values.pop()}; at least two classes are needed.")
-    train, val = _split(items, val_fraction, seed)
-    name = filename if len(filename) <= 100 else filename[:99] + "…"
-    return ProteinTask(name, kind, max(values) + 1, train, val, f"user file {name}")

@@ -9,37 +9,41 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
 
-from .adapters import LoraSettings
-from .loading import fresh_base, peft_model
+from .config import LoraSettings
+from .loading import fresh_base, resolve_device
+from .peft_models import peft_model
+from .sources import ResolvedSource, resolve_source
 from .tasks import ProteinTask, batch_within_budget, batches, encode, make_task
 
-MODES = ("lora", "full", "head")
+# What a run trains; shown to users (CLI --mode, JSON "mode") as the mode.
+METHODS = ("lora", "full", "head")
 DEFAULT_LR = {"lora": 2e-3, "full": 5e-4, "head": 2e-3}
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of a comparison: a label, a mode and (for LoRA) the adapter settings."""
+    """One run of a comparison: a label, a method and (for LoRA) the adapter settings."""
 
     label: str
-    mode: str  # "lora" | "full" | "head"
+    method: str  # one of METHODS
     settings: LoraSettings = field(default_factory=LoraSettings)
     lr: float | None = None
 
     @property
     def learning_rate(self) -> float:
-        return self.lr if self.lr is not None else DEFAULT_LR[self.mode]
+        return self.lr if self.lr is not None else DEFAULT_LR[self.method]
 
 
 @dataclass(frozen=True)
 class StepReport:
     run: str
-    mode: str
+    method: str
     step: int
     train_loss: float
     val_loss: float | None
@@ -48,14 +52,15 @@ class StepReport:
     peak_mem_bytes: int  # CUDA max_memory_allocated, else process RSS
     trainable: int
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON fields; the method keeps its public name ``mode``."""
+        return {("mode" if k == "method" else k): v for k, v in asdict(self).items()}
 
 
 @dataclass
 class RunResult:
     run: str
-    mode: str
+    method: str
     trainable: int
     total: int
     steps: list[StepReport]
@@ -90,15 +95,23 @@ def make_optimizer(params: list[nn.Parameter], lr: float) -> torch.optim.Optimiz
         return torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
 
 
-def build_for_mode(spec: RunSpec, head: str, num_labels: int) -> nn.Module:
+def build_for_method(
+    spec: RunSpec,
+    head: str,
+    num_labels: int,
+    resolved: ResolvedSource | None = None,
+    device: str | None = None,
+) -> nn.Module:
     """A private model for one run: PEFT for LoRA, the whole base for full, the head for head."""
-    s = spec.settings.with_(head=head, num_labels=num_labels)
-    if spec.mode == "lora":
-        return peft_model(s)[0]
-    if spec.mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {spec.mode!r}")
-    net, _ = fresh_base(s)
-    if spec.mode == "head":
+    s = spec.settings
+    if (s.head, s.num_labels) != (head, num_labels):  # the task's head: new settings
+        s = s.with_(head=head, num_labels=num_labels)
+    if spec.method == "lora":
+        return peft_model(s, resolved, device=device)[0]
+    if spec.method not in METHODS:
+        raise ValueError(f"mode must be one of {METHODS}, got {spec.method!r}")
+    net, _ = fresh_base(s, resolved, device=device)
+    if spec.method == "head":
         head_name = "lm_head" if head == "mlm" else "classifier"
         for n, p in net.named_parameters():
             p.requires_grad_(n.startswith(head_name))
@@ -158,15 +171,16 @@ def train(
     eval_every: int = 1,
     on_step: Callable[[StepReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    resolved: ResolvedSource | None = None,
 ) -> RunResult:
-    """Train one run with AdamW; report every step (validation every ``eval_every`` and last)."""
-    from .loading import resolve_device, resolve_source
+    """Train one run with AdamW; report every step (validation every ``eval_every`` and last).
 
+    ``resolved``: the weights source already decided for this action (else decided here, once).
+    """
     device = "cpu" if spec.settings.device == "meta" else resolve_device(spec.settings.device)
-    spec = replace(spec, settings=spec.settings.with_(device=device))
-    provenance = resolve_source(spec.settings.normalized())[1]
+    resolved = resolved or resolve_source(spec.settings)  # the loaders take it as is
     torch.manual_seed(seed)
-    model = build_for_mode(spec, task.head, task.num_labels).to(device)
+    model = build_for_method(spec, task.head, task.num_labels, resolved, device).to(device)
     params = [p for p in model.parameters() if p.requires_grad]
     trainable = sum(p.numel() for p in params)
     total = sum(p.numel() for p in model.parameters())
@@ -201,7 +215,7 @@ def train(
             val_loss, val_metric = evaluate(model, task, device, val)
         rep = StepReport(
             spec.label,
-            spec.mode,
+            spec.method,
             step,
             train_loss,
             val_loss,
@@ -215,13 +229,13 @@ def train(
             on_step(rep)
     return RunResult(
         spec.label,
-        spec.mode,
+        spec.method,
         trainable,
         total,
         reports,
         stopped,
         time.perf_counter() - t_start,
-        provenance,
+        resolved.provenance,
     )
 
 

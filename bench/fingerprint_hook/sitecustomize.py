@@ -70,9 +70,13 @@ def _heap() -> dict:
 
 def _dump(_signum: int, _frame: object) -> None:
     from lora_demo.loading import _cached_base
+    from lora_demo.sources import resolve_weights
 
+    model, head, labels, source, seed, dtype, device = KEY
     before = _cached_base.cache_info()
-    loaded = _cached_base(*KEY)
+    loaded = _cached_base(
+        model, head, labels, resolve_weights(model, source, seed), seed, dtype, device
+    )
     after = _cached_base.cache_info()
     record = {
         "time": time.time(),

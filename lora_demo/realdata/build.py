@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
 import random
 import time
@@ -21,8 +20,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import clusters as clu
+from .card import card_markdown, histogram
 from .go_labels import (
     ENZYME_CLASSES,
     LOCALIZATION_CLASSES,
@@ -72,7 +73,6 @@ TASK_DEFS: dict[str, dict] = {
         "title": "enzyme vs not (GO molecular function: catalytic activity)",
     },
 }
-LENGTH_BINS = (0, 50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000, 5000, 10**9)
 
 
 def _sha256(path: Path) -> str:
@@ -81,16 +81,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def histogram(lengths: list[int]) -> list[dict]:
-    """Counts per length bin (residues)."""
-    out = []
-    for lo, hi in itertools.pairwise(LENGTH_BINS):
-        n = sum(1 for x in lengths if lo <= x < hi)
-        if n:
-            out.append({"from": lo, "to": hi if hi < 10**9 else None, "count": n})
-    return out
 
 
 def _per_class_subset(rows: list[dict], per_class: int, seed: int) -> list[dict]:
@@ -104,7 +94,7 @@ def _per_class_subset(rows: list[dict], per_class: int, seed: int) -> list[dict]
         items = by_class[label][:]
         rng.shuffle(items)
         seen: Counter[str] = Counter()
-        ranked = []
+        ranked: list[tuple[int, int, dict[str, Any]]] = []
         for r in items:  # rank = how many of its cluster came before it
             ranked.append((seen[r["cluster"]], len(ranked), r))
             seen[r["cluster"]] += 1
@@ -217,7 +207,8 @@ def build(
     for task, tdef in TASK_DEFS.items():
         tdir = root / "tasks" / task
         tdir.mkdir(parents=True, exist_ok=True)
-        rows, unlabeled = [], 0
+        rows: list[dict[str, Any]] = []
+        unlabeled = 0
         for acc, terms in terms_of[tdef["ontology"]].items():
             label = label_fns[task](terms, graph)
             if label is None:
@@ -294,45 +285,3 @@ def build(
         json.dumps(summary, indent=1), encoding="utf-8"
     )
     return summary
-
-
-def card_markdown(card: dict) -> str:
-    """The data card as Markdown (the Lab shows the JSON as tables; this is for humans on disk)."""
-    lines = [
-        f"# Data card: {card['task']} — {card['title']}",
-        "",
-        f"- Source: {card['source']}",
-        f"- Licence: {card['licence']}",
-        f"- Built: {card['built']}",
-        f"- Labelled proteins: {card['labelled']:,} (left out, no or ambiguous label: "
-        f"{card['left_out_no_or_ambiguous_label']:,})",
-        f"- Split: {card['split_rule']}; clustering {card['clustering'].get('params', '')}",
-        "- Label rules: see lora_demo/realdata/go_labels.py",
-        "",
-        "| class | train | val |",
-        "|---|---|---|",
-    ]
-    for c in card["classes"]:
-        lines.append(
-            f"| {c} | {card['class_counts']['train'].get(c, 0):,} | {card['class_counts']['val'].get(c, 0):,} |"
-        )
-    lines += ["", "## Subsets", ""]
-    for name, s in card["subsets"].items():
-        lines.append(f"### {name} (lengths {s['lengths'][0]}–{s['lengths'][1]})")
-        lines.append(f"- train: {s['train']}")
-        lines.append(f"- val: {s['val']}")
-        if "leakage" in s:
-            lk = s["leakage"]
-            lines.append(
-                f"- leakage check (MMseqs2 search, validation vs training): "
-                f"{lk['val_with_hit_over_30']} of {lk['val_proteins']} validation candidates (twice "
-                f"the quota) had a training hit ≥ 30% identity over ≥ 50% of either sequence and "
-                f"were removed before capping; "
-                f"{lk['val_with_hit']} had any hit (E ≤ 1e-3), best-hit identity median "
-                f"{lk['median_best_identity']:.2f}, max {lk['max_identity']:.2f}"
-            )
-        lines.append("")
-    lines += ["## Length histogram (all labelled)", "", "| residues | proteins |", "|---|---|"]
-    for b in card["length_histogram"]:
-        lines.append(f"| {b['from']}–{b['to'] or '…'} | {b['count']:,} |")
-    return "\n".join(lines) + "\n"

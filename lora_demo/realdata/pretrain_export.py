@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import clusters as clu
@@ -18,8 +19,10 @@ from .build import LICENCE, SOURCE
 from .source import DataBuildError, data_dir
 
 
-def read_fasta_pairs(path: Path):
-    name, chunks = None, []
+def read_fasta_pairs(path: Path) -> Iterator[tuple[str, str]]:
+    """(header, sequence) pairs of a plain FASTA file."""
+    name: str | None = None
+    chunks: list[str] = []
     with open(path, encoding="ascii") as fh:
         for line in fh:
             if line.startswith(">"):
@@ -51,7 +54,9 @@ def export_pretrain(
         )
     rep_of = clu.read_clusters(tsv)
     rng = random.Random(seed)
-    reps, others, val = [], [], []
+    reps: list[tuple[str, str]] = []
+    others: list[tuple[str, str]] = []
+    val: list[tuple[str, str]] = []
     for acc, seq in read_fasta_pairs(all_fa):
         rep = rep_of.get(acc)
         if (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lora_demo import TaskFileError, load_user_task
-from lora_demo.tasks import MAX_FILE_BYTES
+from lora_demo.user_tasks import MAX_FILE_BYTES
 from studykit.progress_io import MAX_IMPORT_BYTES, ImportRefused, parse_progress
 
 ROOT = Path(__file__).resolve().parents[2]

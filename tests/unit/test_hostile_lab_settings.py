@@ -1,6 +1,6 @@
 """Property-based: any Lab settings are valid or refused with a `LoraSettingsError` that names them.
 
-Free-text targets (names or regexes), layer lists, ranks, alphas and odd types: `validate()`,
+Free-text targets (names or regexes), layer lists, ranks, alphas and odd types: `LoraSettings(...)`,
 `targets_from_presets()` and `count()` either work or raise `LoraSettingsError` with a readable
 message; never another exception, never a hang.
 """
@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lora_demo import TARGET_PRESETS, LoraSettings, LoraSettingsError, count, targets_from_presets
-from lora_demo.adapters import BIAS_CHOICES, INIT_CHOICES
-from lora_demo.esm import DTYPES, HEADS, MODEL_NAMES
+from lora_demo.architecture import DTYPE_NAMES, HEADS, MODEL_NAMES
+from lora_demo.config import BIAS_CHOICES, INIT_CHOICES
 
 SLOW_S = 20.0
 ODD = st.one_of(
@@ -43,7 +43,7 @@ FIELDS = {
     "use_rslora": st.booleans(),
     "init": st.one_of(st.sampled_from(list(INIT_CHOICES)), ODD),
     "bias": st.one_of(st.sampled_from(list(BIAS_CHOICES)), ODD),
-    "dtype": st.one_of(st.sampled_from(list(DTYPES)), ODD),
+    "dtype": st.one_of(st.sampled_from(list(DTYPE_NAMES)), ODD),
     "device": st.one_of(st.sampled_from(["cpu", "meta", "auto", "cuda"]), ODD),
     "num_labels": st.one_of(st.integers(-2, 2000), ODD),
     "task_type": st.one_of(st.sampled_from(["auto", "none"]), ODD),
@@ -62,7 +62,7 @@ def _refusal_is_clear(exc: LoraSettingsError) -> None:
 def test_validate_accepts_or_refuses_clearly(fields: dict) -> None:
     start = time.perf_counter()
     try:
-        settings_ = LoraSettings(**fields).validate()
+        settings_ = LoraSettings(**fields)
     except LoraSettingsError as exc:
         _refusal_is_clear(exc)
     else:
@@ -91,7 +91,7 @@ def test_free_text_targets_count_or_refuse(
     try:
         targets, layers_ = targets_from_presets(presets, extra, layers)
         lora = LoraSettings(model="esm2_t6_8M", head=head, r=r, targets=targets, layers=layers_)
-        result = count(lora.validate())
+        result = count(lora)
     except LoraSettingsError as exc:
         _refusal_is_clear(exc)
     else:
@@ -106,12 +106,12 @@ def test_free_text_targets_count_or_refuse(
 def test_unhashable_or_odd_choice_values_are_refused(value: object) -> None:
     for field in ("head", "init", "bias", "dtype", "device", "task_type"):
         with pytest.raises(LoraSettingsError):
-            LoraSettings(**{field: value}).validate()
+            LoraSettings(**{field: value})
 
 
 def test_infinite_alpha_is_refused() -> None:
     with pytest.raises(LoraSettingsError, match="alpha"):
-        LoraSettings(alpha=math.inf).validate()
+        LoraSettings(alpha=math.inf)
 
 
 def test_only_named_checkpoint_folders_under_the_models_dir_resolve(

@@ -43,7 +43,7 @@ def test_a_backtracking_pattern_is_refused_by_count_with_a_message(pattern: str)
 )
 def test_patterns_re2_cannot_bound_are_refused_at_validation(pattern: str) -> None:
     with pytest.raises(LoraSettingsError, match="targets") as info:
-        LoraSettings(targets=pattern).validate()
+        LoraSettings(targets=pattern)
     assert len(str(info.value)) < 400
     with pytest.raises(TargetRegexError):
         matching_names(pattern, ["query"])

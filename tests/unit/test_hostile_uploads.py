@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lora_demo import ProteinTask, TaskFileError, load_user_task
-from lora_demo.esm import MAX_RESIDUES, RESIDUES
-from lora_demo.tasks import MAX_FILE_BYTES, MAX_SEQUENCES
+from lora_demo.architecture import MAX_RESIDUES, RESIDUES
+from lora_demo.user_tasks import MAX_FILE_BYTES, MAX_SEQUENCES
 
 NAMES = st.sampled_from(["data.csv", "data.fasta", "x.fa", "x.txt", "DATA.CSV", "x.json", "noext"])
 RESIDUE = st.sampled_from(list("ACDEFGHIKLMNPQRSTVWYXBUZO"))
@@ -147,7 +147,7 @@ def test_refusals_quote_at_most_a_few_hundred_characters(data: bytes, filename: 
 
 
 def test_total_residues_are_capped() -> None:
-    from lora_demo.tasks import MAX_TOTAL_RESIDUES
+    from lora_demo.user_tasks import MAX_TOTAL_RESIDUES
 
     n = MAX_TOTAL_RESIDUES // MAX_RESIDUES + 1
     rows = "".join(f"{'A' * MAX_RESIDUES},{i % 2}\n" for i in range(n))

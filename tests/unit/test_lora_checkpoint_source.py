@@ -99,7 +99,7 @@ def test_wrong_size_config_names_source(ckpt, tmp_path) -> None:
 def test_missing_empty_and_corrupt_folders_say_what_to_do(ckpt, tmp_path) -> None:
     folder, _ = ckpt
     with pytest.raises(LoraSettingsError, match="does not exist") as err:
-        LoraSettings(source=str(tmp_path / "nope")).validate()
+        LoraSettings(source=str(tmp_path / "nope"))
     assert err.value.setting == "source" and "random" in str(err.value)
     no_weights = tmp_path / "no_weights"
     no_weights.mkdir()
@@ -146,9 +146,9 @@ def test_auto_uses_a_cached_snapshot(ckpt, tmp_path, monkeypatch) -> None:
 def test_bad_source_values_are_settings_errors() -> None:
     for bad in ("", "  random", 3):
         with pytest.raises(LoraSettingsError, match="source"):
-            LoraSettings(source=bad).validate()
+            LoraSettings(source=bad)
     # a bare owner/name is a hub id: valid as a setting, fetched only when loaded (offline here)
-    LoraSettings(source="facebook/esm2_t6_8M_UR50D").validate()
+    LoraSettings(source="facebook/esm2_t6_8M_UR50D")
     with pytest.raises(ModelLoadError, match="download"):
         peft_model(LoraSettings(source="facebook/esm2_t6_8M_UR50D"))
 
@@ -189,3 +189,31 @@ def test_cli_source_flag(ckpt, tmp_path, capsys) -> None:
     assert main(["count", "--source", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert "Invalid setting 'source'" in err and "does not exist" in err
+
+
+def test_a_checkpoint_config_is_checked_once_per_training(ckpt, monkeypatch) -> None:
+    """One source resolution per action: train() decides the source once and loads exactly it."""
+    import lora_demo.sources as sources
+
+    folder, _ = ckpt
+    calls: list[object] = []
+    real = sources.check_folder_config
+    monkeypatch.setattr(
+        sources, "check_folder_config", lambda *a: (calls.append(a[0]), real(*a))[1]
+    )
+    s = LoraSettings(source=str(folder))
+    calls.clear()
+    res = train(make_task("net-charge", n=16), RunSpec("l", "lora", s), steps=1, batch_size=4)
+    assert res.provenance == f"pretrained checkpoint from {folder}" and len(calls) == 1
+
+
+def test_load_base_auto_without_cache_says_it_fell_back(tmp_path, monkeypatch) -> None:
+    import huggingface_hub.constants as hub_constants
+
+    from lora_demo import load_base
+
+    monkeypatch.setattr(hub_constants, "HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    loaded = load_base("esm2_t6_8M", source="auto")
+    assert not loaded.pretrained
+    assert loaded.provenance.startswith("architecture-exact, random weights (seed 0)")
+    assert "'auto' found no cached esm2_t6_8M checkpoint" in loaded.provenance

@@ -147,3 +147,36 @@ def test_module_entry_point_subprocess() -> None:
         timeout=120,
     )
     assert bad.returncode == 2 and "Invalid setting 'r'" in bad.stderr and not bad.stdout
+
+
+def test_a_bad_argument_is_refused_before_torch_is_imported() -> None:
+    """Issue 12: `count --targets '(.+)+X'` exits 2 with a message without loading torch or PEFT
+    (the time this takes is recorded in bench/RESULTS.md, not asserted here)."""
+    code = (
+        "import sys\n"
+        "from lora_demo.cli import main\n"
+        "rc = main(['count', '--targets', '(.+)+X'])\n"
+        "print(rc, sorted(m for m in ('torch', 'transformers', 'peft') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout.strip() == "2 []", proc.stderr
+    assert "Invalid setting 'targets'" in proc.stderr and "matches no module" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_hostile_regex_cli_exits_2_with_a_message() -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lora_demo", "count", "--targets", "(.+)+X"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and not proc.stdout
+    assert proc.stderr.startswith("error: Invalid setting 'targets'")
+    assert "matches no module" in proc.stderr and "Traceback" not in proc.stderr

@@ -133,7 +133,7 @@ def test_count_does_not_depend_on_init(init: str) -> None:
 
 def test_peft_line_is_what_peft_prints_and_cache_returns_copies() -> None:
     from lora_demo.counting import printed_line
-    from lora_demo.loading import peft_model
+    from lora_demo.peft_models import peft_model
 
     s = LoraSettings(targets=("query", "key"), r=2)
     pm, _ = peft_model(s.with_(device="meta"))

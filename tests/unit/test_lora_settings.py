@@ -50,7 +50,7 @@ INVALID = [
 @pytest.mark.parametrize(("changes", "setting"), INVALID)
 def test_invalid_setting_raises_named_error(changes: dict, setting: str) -> None:
     with pytest.raises(LoraSettingsError) as info:
-        LoraSettings(**changes).validate()
+        LoraSettings(**changes)
     err = info.value
     assert isinstance(err, ValueError)
     assert err.setting == setting
@@ -66,11 +66,11 @@ def test_target_matching_nothing_is_an_error(targets) -> None:
 
 def test_layer_out_of_range_message_names_allowed_values() -> None:
     with pytest.raises(LoraSettingsError, match="layers 0 to 5"):
-        LoraSettings(layers=(7,)).validate()
+        LoraSettings(layers=(7,))
 
 
 def test_valid_settings_and_hub_ids() -> None:
-    s = LoraSettings(model="facebook/esm2_t12_35M_UR50D", targets=["query"]).normalized()
+    s = LoraSettings(model="facebook/esm2_t12_35M_UR50D", targets=["query"])
     assert s.model == "esm2_t12_35M" and s.targets == ("query",)
     cfg = lora_config(LoraSettings(head="seq", layers=(1, 2), targets=("key",)))
     assert cfg.layers_to_transform == [1, 2] and cfg.modules_to_save == ["classifier"]
@@ -114,8 +114,41 @@ def test_experiment_ids_exact_and_settings_valid() -> None:
         "memory-breakdown",
     }
     for exp in EXPERIMENTS.values():
-        exp.lora_settings().validate()
+        exp.lora_settings()  # made valid or refused
         assert exp.title_en and re.search(r"[\u4e00-\u9fff]", exp.title_zh)
         assert exp.panel in {"count", "merge", "probes", "train", "memory"}
     with pytest.raises(KeyError):
         get_experiment("nope")
+
+
+def test_settings_are_valid_once_made_and_immutable() -> None:
+    import dataclasses
+
+    s = LoraSettings(model="esm2_t12_35M_UR50D", targets=["key"], layers=[1, 2])
+    assert (s.model, s.targets, s.layers) == ("esm2_t12_35M", ("key",), (1, 2))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.r = 0  # type: ignore[misc]
+    with pytest.raises(LoraSettingsError) as info:  # a copy is checked like any new settings
+        s.with_(r=0)
+    assert info.value.setting == "r"
+    with pytest.raises(LoraSettingsError, match="matches no module"):  # no model is built
+        LoraSettings(targets=r".*\.layer\.40\..*query")
+    assert LoraSettings(model="esm2_t48_15B", targets=r".*\.layer\.40\..*query").layers is None
+
+
+def test_architecture_module_names_are_the_models() -> None:
+    from lora_demo.architecture import module_names
+    from lora_demo.esm import meta_model
+
+    for model in ("esm2_t6_8M", "esm2_t33_650M"):
+        for head in ("mlm", "seq", "token"):
+            live = [name for name, _ in meta_model(model, head).named_modules()]
+            assert list(module_names(model, head)) == live, (model, head)
+
+
+def test_cli_and_lab_defaults_are_the_settings_defaults() -> None:
+    from lora_demo.cli import build_parser
+    from lora_demo.cli_args import settings_from_args
+
+    for command in ("count", "merge", "train", "memory", "probe"):
+        assert settings_from_args(build_parser().parse_args([command])) == LoraSettings()

@@ -52,7 +52,7 @@ def test_comparison_modes_and_stop() -> None:
         return calls["n"] > 5
 
     res = run_comparison(task, steps=4, batch_size=4, should_stop=should_stop)
-    assert [r.mode for r in res] == ["lora", "full"]  # stopped during the second run
+    assert [r.method for r in res] == ["lora", "full"]  # stopped during the second run
     assert res[0].trainable == 62_082 and res[1].trainable == 7_409_723
     assert res[1].stopped and len(res[1].steps) == 1
 
@@ -171,7 +171,7 @@ def test_memory_estimates_match_anchor_rules() -> None:
     sdpa = estimate("esm2_t6_8M", "full", "float32", 8, 512, attention="sdpa")
     assert sdpa.activations < full.activations
     with pytest.raises(ValueError):
-        estimate(mode="adapter")
+        estimate(scheme="adapter")
 
 
 def test_gpu_measurement_guarded() -> None:

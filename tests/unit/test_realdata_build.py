@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from lora_demo.cli import main
+from lora_demo.errors import TaskFileError
 from lora_demo.real_tasks import load_real_task, majority_baseline
 from lora_demo.realdata.build import build
 from lora_demo.realdata.clusters import leakage_check
 from lora_demo.realdata.go_labels import load_graph, localization_label
 from lora_demo.realdata.source import DataBuildError, parse_line, require_tools
-from lora_demo.tasks import TaskFileError
 
 from .metastudent_fixture import make_metastudent
 

@@ -1,4 +1,4 @@
-"""The Lab's controls: one column of widgets (keys `lab_*`) turned into a validated `LoraSettings`."""
+"""The Lab's controls: one column of widgets (keys `lab_*`) turned into valid `LoraSettings`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import torch
 
 from lora_demo import (
     BIAS_CHOICES,
+    DEFAULT_SETTINGS,
+    DTYPE_NAMES,
     EXPERIMENTS,
+    HEADS,
     INIT_CHOICES,
     MODEL_NAMES,
     SPECS,
@@ -29,24 +32,23 @@ from ui.lab.common import is_live, show_error, size_label
 from ui.plain_text import public_text
 from ui.widget_texts import multiselect_texts
 
-HEADS = ("mlm", "seq", "token")
-DTYPES = ("float32", "bfloat16", "float16")
+_D = DEFAULT_SETTINGS  # the widgets start from the engine's defaults
 DEFAULTS: dict[str, object] = {
-    "lab_model": "esm2_t6_8M",
-    "lab_head": "seq",
-    "lab_r": 8,
-    "lab_alpha": 16,
-    "lab_rslora": False,
-    "lab_dropout": 0.0,
-    **{f"lab_t_{p}": p in ("query", "value") for p in TARGET_PRESETS},
+    "lab_model": _D.model,
+    "lab_head": _D.head,
+    "lab_r": _D.r,
+    "lab_alpha": int(_D.alpha),
+    "lab_rslora": _D.use_rslora,
+    "lab_dropout": _D.dropout,
+    **{f"lab_t_{p.id}": p.name in _D.targets for p in TARGET_PRESETS.values()},
     "lab_extra": "",
-    "lab_layers": [],
-    "lab_init": "default",
-    "lab_bias": "none",
-    "lab_dtype": "float32",
-    "lab_device": "cpu",
-    "lab_no_task": False,
-    "lab_weights": "random",
+    "lab_layers": list(_D.layers or ()),
+    "lab_init": _D.init,
+    "lab_bias": _D.bias,
+    "lab_dtype": _D.dtype,
+    "lab_device": _D.device,
+    "lab_no_task": _D.task_type == "none",
+    "lab_weights": _D.source,
     "lab_weights_path": None,
 }
 WEIGHT_CHOICES = (
@@ -237,7 +239,7 @@ def render_controls() -> Controls:
         )
         st.selectbox("init_lora_weights", list(INIT_CHOICES), key="lab_init")
         st.selectbox("bias", BIAS_CHOICES, key="lab_bias")
-        st.selectbox("dtype", DTYPES, key="lab_dtype")
+        st.selectbox("dtype", DTYPE_NAMES, key="lab_dtype")
         options = devices()
         if ss.get("lab_device") not in options:
             ss["lab_device"] = "cpu"
@@ -255,7 +257,7 @@ def render_controls() -> Controls:
             use_rslora=bool(ss["lab_rslora"]), init=ss["lab_init"], bias=ss["lab_bias"],
             dtype=ss["lab_dtype"], device=ss["lab_device"],
             task_type="none" if ss["lab_no_task"] else "auto", source=weights_source(),
-        ).validate()  # fmt: skip
+        )  # fmt: skip  # checked once, here: invalid settings raise
     except Exception as exc:  # shown by the panels as a clear message
         return Controls(None, exc, model)
     return Controls(settings, None, model)
@@ -274,7 +276,7 @@ def weights_note(settings: LoraSettings | None) -> LoraSettings | None:
         st.info(t("lab.weights_note", seed=seed), icon=":material/casino:")
         return settings
     try:
-        _, provenance = resolve_source(settings)
+        provenance = resolve_source(settings).provenance
     except Exception as exc:  # LoraSettingsError / ModelLoadError carry what to do
         show_error(exc, t("lab.controls.weights"))
         return None

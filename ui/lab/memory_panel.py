@@ -8,10 +8,10 @@ import streamlit as st
 import torch
 
 from lora_demo import LoraSettings, MemoryEstimate, estimate, measure_gpu
+from lora_demo.memory import SCHEMES
 from ui.core import t
 from ui.lab.common import fmt_bytes, guarded, settings_key
 
-MODES = ("full", "lora", "qlora")
 PARTS = ("weights", "gradients", "optimizer", "activations")
 COLORS = {
     "weights": "#4c78a8",
@@ -39,7 +39,7 @@ def cached_estimates(
             head=s.head,
             attention=attention,
         )
-        for mode in MODES
+        for mode in SCHEMES
     ]
 
 
@@ -73,14 +73,14 @@ def memory_panel(settings: LoraSettings) -> None:
         with right:
             for e in ests:
                 st.metric(
-                    t(f"lab.memory.mode.{e.mode}"),
+                    t(f"lab.memory.mode.{e.scheme}"),
                     fmt_bytes(e.total),
                     help=t("lab.memory.trainable", n=f"{e.trainable:,}"),
                 )
         frame = pd.DataFrame(
             [
                 {
-                    t("lab.memory.col_mode"): t(f"lab.memory.mode.{e.mode}"),
+                    t("lab.memory.col_mode"): t(f"lab.memory.mode.{e.scheme}"),
                     **{t(f"lab.memory.part.{p}"): fmt_bytes(getattr(e, p)) for p in PARTS},
                     t("lab.memory.col_total"): fmt_bytes(e.total),
                 }
@@ -94,7 +94,7 @@ def memory_panel(settings: LoraSettings) -> None:
 
 def _figure(ests: list[MemoryEstimate], measured: dict[str, int]) -> go.Figure:
     fig = go.Figure()
-    x = [t(f"lab.memory.mode.{e.mode}") for e in ests]
+    x = [t(f"lab.memory.mode.{e.scheme}") for e in ests]
     for part in PARTS:
         fig.add_trace(
             go.Bar(

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lora_demo import LoraSettings, MergeReport, merge_check
+from lora_demo import DTYPE_NAMES, LoraSettings, MergeReport, merge_check
 from ui.core import t
 from ui.lab.common import guarded, is_live, metric_row, settings_key
 from ui.widget_texts import multiselect_texts
 
-DTYPES = ("float32", "bfloat16", "float16")
 RESULT_KEY = "lab_merge_result"
 
 
@@ -36,7 +35,7 @@ def merge_panel(settings: LoraSettings) -> None:
     ss.setdefault("lab_merge_dtypes", ["float32"])
     top = st.columns([3, 1], vertical_alignment="bottom")
     top[0].multiselect(
-        "dtype", DTYPES, key="lab_merge_dtypes", on_change=_want, **multiselect_texts()
+        "dtype", DTYPE_NAMES, key="lab_merge_dtypes", on_change=_want, **multiselect_texts()
     )
     top[1].button(
         t("lab.merge.run"),
@@ -59,7 +58,7 @@ def merge_panel(settings: LoraSettings) -> None:
         on_change=_want,
         help=t("lab.merge.train_mode_help"),
     )
-    dtypes = tuple(d for d in DTYPES if d in ss["lab_merge_dtypes"])
+    dtypes = tuple(d for d in DTYPE_NAMES if d in ss["lab_merge_dtypes"])
     if not dtypes:
         st.info(t("lab.merge.pick_dtype"))
         return

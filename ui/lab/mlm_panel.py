@@ -54,7 +54,8 @@ def mlm_panel(settings: LoraSettings) -> None:
     if seqs is None:
         st.info(t("lab.mlm.need_data"), icon=":material/dataset:")
         return
-    source, provenance = resolve_source(settings)
+    resolved = resolve_source(settings)
+    source, provenance = resolved.location, resolved.provenance
     key = (settings.model, source, settings.seed)
     results = st.session_state.setdefault(RESULTS, {})
     st.button(t("lab.mlm.run"), key="lab_mlm_go", icon=":material/play_arrow:", on_click=_want)

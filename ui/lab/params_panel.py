@@ -10,17 +10,11 @@ import streamlit as st
 
 from lora_demo import MODEL_NAMES, CountResult, LoraSettings, count, trainable_vs_r
 from ui.core import t
-from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, metric_row, settings_key
+from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, metric_row
 from ui.lab.session_model import adapted_layer_view
 from ui.plain_text import md_text
 
 R_VALUES = (1, 2, 4, 8, 16, 32, 64)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def cached_count(key: str, _settings: LoraSettings) -> CountResult:
-    """`count` is pure in the settings (meta device), so one result per settings repr."""
-    return count(_settings)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -30,7 +24,7 @@ def cached_sweep(targets: tuple[str, ...] | str, head: str) -> list[dict]:
 
 def params_panel(settings: LoraSettings) -> None:
     with guarded(t("lab.tab.params")):
-        c = cached_count(settings_key(settings), settings)
+        c = count(settings)  # the engine caches counts; reruns reuse them
         cols = metric_row(4)
         cols[0].metric(t("lab.params.trainable"), fmt_int(c.trainable))
         cols[1].metric(t("lab.params.total"), fmt_int(c.total))
@@ -113,7 +107,7 @@ def _sweep_chart(settings: LoraSettings) -> None:
 
 def matched_panel(settings: LoraSettings) -> None:
     with guarded(t("lab.tab.matched")):
-        c = cached_count(settings_key(settings), settings)
+        c = count(settings)
         for pitfall in c.pitfalls:
             title = t(f"lab.pitfall.{pitfall.code}")
             # details can carry the user's own target names: shown as text

@@ -19,9 +19,7 @@ STATE_KEY = "lab_session_peft"
 
 def session_peft(settings: LoraSettings):
     """(PeftModel, provenance) for `settings`, built once per settings change in this session."""
-    key = settings_key(
-        settings.with_(device="cpu" if settings.device == "meta" else settings.device)
-    )
+    key = settings_key(settings)  # the Lab's devices are cpu/cuda, never meta
     held = st.session_state.get(STATE_KEY)
     if held is None or held[0] != key:
         st.session_state.pop(STATE_KEY, None)  # drop the old copy before building the next one

@@ -168,7 +168,7 @@ def _specs(settings: LoraSettings) -> list[RunSpec]:
         raise _RunsError(str(exc)) from None
     specs = []
     for r, alpha in pairs:
-        s = settings.with_(r=r, alpha=alpha).validate()
+        s = settings.with_(r=r, alpha=alpha)  # new settings: checked when made
         specs.append(RunSpec(f"LoRA r={r} α={alpha:g}", "lora", s))
     if ss["lab_run_full"]:
         specs.append(RunSpec(t("lab.train.full"), "full", settings))
