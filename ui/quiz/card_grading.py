@@ -12,7 +12,7 @@ from studykit.grading import GradeResult
 from studykit.review_record import graded_review
 from studykit.schedule import format_interval, preview_intervals
 from studykit.schema import KeyPoint
-from studykit.store import ProgressStore
+from studykit.store import ProgressStore, database_error_line
 from ui.core import current_lang, t
 from ui.quiz.card_context import CardContext
 from ui.quiz.point_feedback import point_feedback
@@ -25,8 +25,7 @@ RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 def save_failed(exc: Exception) -> str:
     """The message for a write to the progress store that failed (nothing was saved)."""
-    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()  # no SQL echo
-    return t("quiz.save_failed", reason=(lines[0] if lines else type(exc).__name__)[:200])
+    return t("quiz.save_failed", reason=database_error_line(exc, 200))  # no SQL echo
 
 
 def _grade(ctx: CardContext, rating: int, store: ProgressStore | None) -> None:
