@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from google.protobuf.message import DecodeError  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
-from tests.pg_server import pg_bin, throwaway_postgres  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from tests.support.postgres import pg_bin, throwaway_postgres  # noqa: E402
 
 HOOK = ROOT / "bench" / "fingerprint_hook"
 # The clients: Debian's chromium-headless-shell (same Blink, no browser UI) costs the shared 2 cores

@@ -17,7 +17,7 @@ from studykit.bank import Bank
 from studykit.schema import BankFile
 from studykit.settings import database_url
 from studykit.store import metadata, open_store
-from tests.app.test_quiz_support import FIXTURE
+from tests.support.quiz_bank import FIXTURE
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

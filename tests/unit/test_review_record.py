@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from studykit.grading import grade_answer
 from studykit.review_record import graded_review
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from studykit.schedule import (
     replay,
     split_card_key,
 )
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
