@@ -6,8 +6,8 @@ import hashlib
 
 import streamlit as st
 
+from studykit.question_filters import Filters
 from studykit.schema import Question
-from studykit.search import Filters
 
 _FILTER_KEYS = (
     "browse_query",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studykit.schedule import filter_questions
+from studykit.question_filters import filter_questions
 from studykit.schema import Question
 from studykit.tags import tag_label
 from ui.core import t
