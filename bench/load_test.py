@@ -667,7 +667,7 @@ def summarize(
 
 def verify_store(result: dict, args: argparse.Namespace) -> None:
     """Every acknowledged grade is in the store, under the right profile."""
-    from studykit.settings import sqlite_url
+    from studykit.progress_location import sqlite_url
     from studykit.store import open_store
 
     url = args.database_url or sqlite_url(Path(result["data_dir"]) / "progress.sqlite3")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import open_store
 from tests.support.paths import FIXTURE_BANK
 from ui.plain_text import md_text, without_paths

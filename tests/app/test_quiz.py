@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from studykit.bank import Bank
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import open_store
 from tests.support.quiz_app import APP, log_rows, metric, open_quiz, real_or_fixture, use_bank
 from tests.support.quiz_bank import fixture_bank
@@ -100,7 +100,7 @@ def test_cram_does_not_touch_the_schedule(data_dir: Path, monkeypatch: pytest.Mo
         assert not at.exception
     assert any("all 4 questions" in s.value for s in at.success)
     assert log_rows("review") == [] and len(log_rows("cram")) == 4
-    at.button_group(key="quiz_mode").set_value("daily").run()
+    at.button_group(key="quiz_mode").set_value("review").run()
     assert metric(at, "quiz.metric.new") == "4"  # still all new: nothing was scheduled
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.progress_io import export_progress
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import NewReview, open_store
 from tests.support.quiz_bank import fixture_bank
 

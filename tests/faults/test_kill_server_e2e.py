@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from studykit.settings import sqlite_url
+from studykit.progress_location import sqlite_url
 from studykit.store import open_store
 from tests.support.browser import (
     READY_TIMEOUT_MS,

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.bank import Bank, load_bank
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import open_store
 from tests.support.paths import ROOT
 from tests.support.quiz_bank import fixture_bank

@@ -9,9 +9,9 @@ from urllib.parse import urlencode, urlsplit
 import segno
 import streamlit as st
 
+from studykit.progress_location import database_url
 from studykit.rooms import RoomError, RoomService
 from studykit.schema import Question
-from studykit.settings import database_url
 from ui.core import t
 from ui.quiz.session import get_store
 

@@ -13,7 +13,7 @@ class CardContext:
 
     question_id: str
     follow_up: int | None
-    mode: str  # review | cram
+    mode: str  # the study mode its grade is stored under: REVIEW or CRAM (studykit.study_modes)
     profile_id: int
     state_prefix: str  # session-state namespace of the calling mode
 

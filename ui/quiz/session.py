@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from studykit.bank import Bank
 from studykit.deployment import shared_deployment
+from studykit.progress_location import database_url
 from studykit.schema import Question
-from studykit.settings import database_url
 from studykit.store import DEFAULT_PROFILE, ProgressStore, database_error_line, open_store
 from ui.core import current_lang, t
 from ui.learner_access import active_learner
