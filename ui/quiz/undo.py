@@ -1,5 +1,7 @@
-"""Exact undo of a study mode's last grade: its review row, the card with its typed answer, and the
-mode's queue (the follow-up drill, cram's position) as they were just before the grade.
+"""Exact undo of a study mode's last grade.
+
+It takes back the review row, the card with its typed answer, and the mode's queue (the follow-up
+drill, cram's position) as they were just before the grade.
 
 Steps live in session state under "<mode prefix>_undo_steps" (newest last), one per grade of this session.
 """
