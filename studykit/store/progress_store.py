@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, RowMapping, func, select
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from studykit.store.dialect import dialect_insert
 from studykit.store.errors import ReadOnlyStoreError
 from studykit.store.records import LogVersion, NewReview, Profile, Review, StoreStatus
 from studykit.store.tables import log_writes, profile_settings_table, profiles_table, review_log
@@ -55,7 +54,9 @@ class ProgressStore:
         if found:
             return found
         self._require_writable()
-        stmt = _insert(self.engine)(profiles_table).values(name=name, created_at=datetime.now(UTC))
+        stmt = dialect_insert(self.engine)(profiles_table).values(
+            name=name, created_at=datetime.now(UTC)
+        )
         with self.engine.begin() as conn:
             conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
         found = self.get_profile(name)
@@ -73,7 +74,7 @@ class ProgressStore:
 
     def set_setting(self, profile_id: int, key: str, value: str) -> None:
         self._require_writable()
-        stmt = _insert(self.engine)(profile_settings_table).values(
+        stmt = dialect_insert(self.engine)(profile_settings_table).values(
             profile_id=profile_id, key=key, value=value
         )
         stmt = stmt.on_conflict_do_update(
@@ -161,7 +162,7 @@ class ProgressStore:
         if not rows:
             return 0
         before = self.log_version(profile_id).row_count
-        stmt = _insert(self.engine)(review_log).on_conflict_do_nothing(
+        stmt = dialect_insert(self.engine)(review_log).on_conflict_do_nothing(
             index_elements=["profile_id", "card_key", "reviewed_at", "mode"]
         )
         with self.engine.begin() as conn:
@@ -177,14 +178,9 @@ class ProgressStore:
             raise ReadOnlyStoreError(self.status.detail or "the progress store is read-only")
 
 
-def _insert(engine: Engine) -> Any:
-    """The dialect's INSERT construct (both support ON CONFLICT)."""
-    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite_dialect.insert
-
-
 def _bump_writes(conn: Connection, profile_id: int) -> None:
     """Count one more write of the profile's log (inside the caller's transaction)."""
-    stmt = _insert(conn.engine)(log_writes).values(profile_id=profile_id, writes=1)
+    stmt = dialect_insert(conn.engine)(log_writes).values(profile_id=profile_id, writes=1)
     conn.execute(
         stmt.on_conflict_do_update(
             index_elements=["profile_id"], set_={"writes": log_writes.c.writes + 1}

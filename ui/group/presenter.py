@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from studykit.bank import Bank
 from studykit.rooms import RoomError, RoomState
 from studykit.rooms.export import answers_csv
-from studykit.rooms.service import MAX_QUESTIONS
+from studykit.rooms.records import MAX_QUESTIONS
 from studykit.rooms.tally import STATUSES, summarize, weak_question_ids
 from studykit.schema import Question
 from studykit.tags import tag_label
