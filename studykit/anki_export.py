@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-import genanki
+import genanki  # type: ignore[import-untyped]  # ships no type information
 
 from studykit.bank_html import inline_html, markdown_html
 from studykit.i18n import translate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -20,8 +20,8 @@ from studykit.review_window import review_time_problem
 from studykit.schema import ID_PATTERN
 from studykit.store import MODES, NewReview, ProgressStore, Review
 
-FORMAT = "lora-interview-lab-progress"
-FORMAT_VERSION = 1
+FORMAT: Final = "lora-interview-lab-progress"
+FORMAT_VERSION: Final = 1
 MAX_IMPORT_BYTES = 2_000_000
 MAX_JSON_DEPTH = 16  # an export nests 4 deep; Python's json recurses once per level
 MAX_DURATION_MS = 24 * 3600 * 1000  # one answer never takes longer than a day

@@ -20,7 +20,7 @@ def graded_review(
     result: GradeResult | None,
 ) -> NewReview:
     """The log row; coverage and missed points only when a typed answer was actually graded."""
-    answered = result is not None and result.answered
+    graded = result if result is not None and result.answered else None
     return NewReview(
         question_id=question_id,
         card_key=card_key(question_id, follow_up),
@@ -29,6 +29,6 @@ def graded_review(
         mode=mode,
         duration_ms=duration_ms,
         proposed_rating=result.proposed if result else None,
-        coverage=result.coverage if answered else None,
-        missed_points=tuple(p.index for p in result.points if not p.covered) if answered else None,
+        coverage=graded.coverage if graded else None,
+        missed_points=tuple(p.index for p in graded.points if not p.covered) if graded else None,
     )

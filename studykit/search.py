@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba
+import jieba  # type: ignore[import-untyped]  # ships no type information
 from rapidfuzz import fuzz
 
 from studykit.question_filters import NO_FILTERS, Filters

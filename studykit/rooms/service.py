@@ -60,8 +60,9 @@ class RoomService:
             raise RoomError("bad_questions")
         token, now = new_token(), self.clock()
         for _ in range(8):  # a clash of random codes is rare; try again with a fresh one
+            code = new_code()
             values = {
-                "code": new_code(),
+                "code": code,
                 "token_hash": token_hash(token),
                 "question_ids": json.dumps(ids),
                 "current": -1,
@@ -75,7 +76,7 @@ class RoomService:
                     conn.execute(rooms_table.insert().values(**values))
             except IntegrityError:
                 continue
-            return self.room(values["code"]), token
+            return self.room(code), token
         raise RoomError("no_code")
 
     def presenter_room(self, code: str, token: str | None) -> RoomState:
