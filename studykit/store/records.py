@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from studykit.study_modes import REVIEW, STUDY_MODES
+from studykit.study_modes import REVIEW, STUDY_MODES, StudyMode
 
 MODES = STUDY_MODES  # the values `review_log.mode` may hold
 
@@ -27,7 +27,7 @@ class NewReview:
     card_key: str
     reviewed_at: datetime
     rating: int
-    mode: str = REVIEW
+    mode: StudyMode = REVIEW
     duration_ms: int | None = None
     proposed_rating: int | None = None
     coverage: float | None = None
