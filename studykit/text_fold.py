@@ -16,7 +16,7 @@ CJK_CHAR: Final = re.compile(f"[{CJK_RANGES}]")
 CJK_RUN: Final = re.compile(f"[{CJK_RANGES}]+")
 _SPACES = re.compile(r"\s+")
 
-# Filler a search query may contain ("LoRA 的秩是什么", "what is the rank of LoRA").
+# Filler a search query may contain ("LoRA 的 秩", "what is the rank of LoRA").
 SEARCH_STOP_WORDS: Final = frozenset(
     [
         "的",
