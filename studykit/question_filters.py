@@ -1,7 +1,8 @@
-"""Narrowing the question bank: the one filter Browse, daily review and cram all apply."""
+"""Which questions a session works on: the one filter of Browse, review and cram; cram's order."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -37,3 +38,10 @@ def filter_questions(
     """Questions from any of `sources` (document names) having any of `tags`; empty = no filter."""
     wanted = Filters(documents=frozenset(sources), tags=frozenset(tags))
     return [q for q in questions if wanted.accepts(q)]
+
+
+def shuffled_ids(questions: Sequence[Question], seed: int) -> list[str]:
+    """The questions' ids in a seeded random order (cram keeps one order per round)."""
+    ids = [q.id for q in questions]
+    random.Random(seed).shuffle(ids)
+    return ids

@@ -6,7 +6,7 @@ import random
 
 import streamlit as st
 
-from studykit.schedule import shuffled_ids
+from studykit.question_filters import shuffled_ids
 from studykit.study_modes import CRAM
 from ui.core import t
 from ui.quiz.card_context import CardContext
