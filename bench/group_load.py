@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load_test import CLIENTS, cpu_seconds, machine  # noqa: E402
 from studykit.i18n import translate  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
-from tests.pg_server import pg_bin, throwaway_postgres  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from tests.support.postgres import pg_bin, throwaway_postgres  # noqa: E402
 
 IDLE = (
     "[data-testid='stApp'][data-test-connection-state='CONNECTED']"

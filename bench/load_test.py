@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from google.protobuf.message import DecodeError  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
-from tests.pg_server import pg_bin, throwaway_postgres  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from tests.support.postgres import pg_bin, throwaway_postgres  # noqa: E402
 
 HOOK = ROOT / "bench" / "fingerprint_hook"
 # The clients: Debian's chromium-headless-shell (same Blink, no browser UI) costs the shared 2 cores
@@ -667,7 +667,7 @@ def summarize(
 
 def verify_store(result: dict, args: argparse.Namespace) -> None:
     """Every acknowledged grade is in the store, under the right profile."""
-    from studykit.settings import sqlite_url
+    from studykit.progress_location import sqlite_url
     from studykit.store import open_store
 
     url = args.database_url or sqlite_url(Path(result["data_dir"]) / "progress.sqlite3")

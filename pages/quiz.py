@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studykit.study_modes import CRAM, MOCK, REVIEW
 from ui.core import ensure_router, get_bank, t
 from ui.plain_text import public_text
 from ui.quiz.cram import cram
@@ -17,7 +18,8 @@ from ui.quiz.sidebar import store_notice
 
 ensure_router()
 
-MODES = {"daily": daily_review, "cram": cram, "mock": mock_interview}
+# the quiz's modes, keyed by the name each one's grades are stored under
+MODES = {REVIEW: daily_review, CRAM: cram, MOCK: mock_interview}
 
 with database_guard():  # the database may go away between two queries of this run
     session = open_session(get_bank())
@@ -35,7 +37,7 @@ with database_guard():  # the database may go away between two queries of this r
     elif store.status.kind == "recovered":
         store_notice(store)
 
-    st.session_state.setdefault("quiz_mode", "daily")
+    st.session_state.setdefault("quiz_mode", REVIEW)
     mode = st.segmented_control(
         t("quiz.mode.label"),
         list(MODES),
@@ -44,7 +46,7 @@ with database_guard():  # the database may go away between two queries of this r
         required=True,
     )
 
-    if mode == "daily" and not store.status.writable:
-        st.info(t("quiz.daily_needs_store"))
+    if mode == REVIEW and not store.status.writable:
+        st.info(t("quiz.review_needs_store"))
     else:
         MODES[mode](session)

@@ -1,6 +1,8 @@
-"""The bank as a real Anki deck (.apkg): one note per question, Markdown rendered as HTML,
-code in <pre>, maths as MathJax ``\\(…\\)`` / ``\\[…\\]``, key points, follow-ups, the corrections
-(what the document said, the correction, the evidence) and tags. Also the same notes as Anki CSV."""
+"""The bank as an Anki deck (.apkg) or Anki CSV: one note per question.
+
+Markdown is rendered as HTML, code in <pre>, maths as MathJax ``\\(…\\)`` / ``\\[…\\]``; a note
+holds key points, follow-ups, the corrections (what the document said, the correction, the
+evidence) and tags."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-import genanki
+import genanki  # type: ignore[import-untyped]  # ships no type information
 
 from studykit.bank_html import inline_html, markdown_html
 from studykit.i18n import translate

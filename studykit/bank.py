@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from studykit.bank_yaml import compose, node_line, parse_yaml
 from studykit.grading.lexicon import file_lexicon, load_core_lexicon
-from studykit.schema import BankFile, NoteSection, Question
+from studykit.schema import BankFile, Question
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
 LEXICON_FILE = "lexicon.yaml"  # the core concepts for claims, not a question file
@@ -54,9 +54,6 @@ class Bank:
 
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
-
-    def notes(self) -> list[tuple[BankFile, NoteSection]]:
-        return [(f, n) for f in self.files for n in f.notes]
 
 
 def _format_loc(loc: Iterable[int | str]) -> str:

@@ -1,5 +1,7 @@
-"""Bank text (never user text) prepared for display: bare TeX notation in key points put in maths,
-answers split into prose and code blocks, and a plain-text form for table cells."""
+"""Bank text (never user text) prepared for display.
+
+Bare TeX notation in key points is put in maths, answers are split into prose and code blocks, and
+a plain-text form serves table cells."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ def _refuse_alias_flood(text: str) -> None:
                     None,
                     None,
                     f"more than {MAX_ALIASES} aliases (*name); question files need none",
-                    event.start_mark,
+                    event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark; stubs name PyYAML's
                 )
 
 

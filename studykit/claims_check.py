@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from studykit.grading.claims import parse_claim, weak_alternatives
 from studykit.grading.grader import analyse, asserted, grade_point, stated_in
 from studykit.schema import BankFile, KeyPoint, Question
+from studykit.text_fold import CJK_CHAR
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _is_code(text: str) -> bool:
     """A quoted code line (`learning_rate=5e-5,  # comment`) states no claim in words: its example must
     show it instead. A trailing `#` comment is part of the code, not prose."""
     code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
-    prose = sum(1 for ch in code if "\u4e00" <= ch <= "\u9fff")
+    prose = len(CJK_CHAR.findall(code))
     return prose < 4 and any(ch in code for ch in "=()[]{}_<>%")
 
 

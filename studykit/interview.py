@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from studykit.schema import Question, Text
+from studykit.text_fold import CJK_CHAR
 
 EN_WORD_LIMIT = 90
 ZH_CHAR_LIMIT = 180
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def en_words(text: str) -> int:
@@ -18,7 +16,7 @@ def en_words(text: str) -> int:
 
 def zh_chars(text: str) -> int:
     """Spoken length in Chinese: CJK characters (Latin names, digits and punctuation are not counted)."""
-    return len(_CJK.findall(text))
+    return len(CJK_CHAR.findall(text))
 
 
 def interview_text(question: Question, follow_up: int | None) -> Text | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -19,9 +19,10 @@ from pydantic import (
 from studykit.review_window import review_time_problem
 from studykit.schema import ID_PATTERN
 from studykit.store import MODES, NewReview, ProgressStore, Review
+from studykit.study_modes import REVIEW, StudyMode
 
-FORMAT = "lora-interview-lab-progress"
-FORMAT_VERSION = 1
+FORMAT: Final = "lora-interview-lab-progress"
+FORMAT_VERSION: Final = 1
 MAX_IMPORT_BYTES = 2_000_000
 MAX_JSON_DEPTH = 16  # an export nests 4 deep; Python's json recurses once per level
 MAX_DURATION_MS = 24 * 3600 * 1000  # one answer never takes longer than a day
@@ -48,7 +49,7 @@ class ReviewRecord(_Strict):
     card_key: str = Field(pattern=ID_PATTERN[:-1] + r"(#f[0-9]+)?$", max_length=140)
     reviewed_at: AwareDatetime
     rating: int = Field(ge=1, le=4)
-    mode: Literal["review", "cram", "mock"] = "review"
+    mode: StudyMode = REVIEW
     duration_ms: int | None = Field(default=None, ge=0, le=MAX_DURATION_MS)
     proposed_rating: int | None = Field(default=None, ge=1, le=4)
     coverage: float | None = Field(default=None, ge=0, le=1)
@@ -110,7 +111,7 @@ def _record(review: Review) -> ReviewRecord:
         card_key=review.card_key,
         reviewed_at=review.reviewed_at,
         rating=review.rating,
-        mode=review.mode,  # type: ignore[arg-type]
+        mode=review.mode,
         duration_ms=review.duration_ms,
         proposed_rating=review.proposed_rating,
         coverage=review.coverage,

@@ -1,4 +1,4 @@
-"""Full-text search and filters over the question bank, for Chinese and English alike.
+"""Full-text search over the question bank, for Chinese and English alike.
 
 A query is cut into terms (jieba for Chinese runs, words for Latin text). A question matches when every term
 occurs in its text (Chinese terms as substrings, so "初始化" finds "初始化为全0"); it is ranked by where the
@@ -9,55 +9,21 @@ fuzzy match (typos, other word order) are returned instead.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba
+import jieba  # type: ignore[import-untyped]  # ships no type information
 from rapidfuzz import fuzz
 
+from studykit.question_filters import NO_FILTERS, Filters
 from studykit.schema import Question
 from studykit.tags import TAGS
+from studykit.text_fold import CJK_RUN, SEARCH_STOP_WORDS, fold
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
 _LATIN = re.compile(r"[a-z0-9_.+\-/=αβγδλσ√]+")
-_CJK = re.compile(r"[\u3400-\u9fff]+")
-_STOP = frozenset(
-    [
-        "的",
-        "了",
-        "是",
-        "在",
-        "和",
-        "与",
-        "及",
-        "或",
-        "吗",
-        "呢",
-        "么",
-        "什么",
-        "怎么",
-        "如何",
-        "为什么",
-        "哪些",
-        "一个",
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "is",
-        "and",
-        "or",
-        "what",
-        "how",
-        "why",
-    ]
-)
-
 # Field weights: a hit in the question text counts most.
 _WEIGHTS = {
     "question": 5.0,
@@ -69,23 +35,18 @@ _WEIGHTS = {
 }
 
 
-def normalize(text: str) -> str:
-    """Fold case and full-width forms so "ＬｏＲＡ" matches "lora"."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 @lru_cache(maxsize=2048)
 def terms(query: str) -> tuple[str, ...]:
     """Split a query into search terms: jieba words for Chinese, whole words for Latin text."""
-    text = normalize(query)
+    text = fold(query)
     out: list[str] = []
     for chunk in re.split(r"\s+", text):
         out.extend(_LATIN.findall(chunk))
-        for run in _CJK.findall(chunk):
+        for run in CJK_RUN.findall(chunk):
             # A short run is one term; a longer run is cut by jieba so word order and filler don't matter.
             words = [run] if len(run) <= 4 else [w for w in jieba.cut(run) if w.strip()]
-            out.extend(w for w in words if w not in _STOP)
-    return tuple(dict.fromkeys(t for t in out if t and t not in _STOP))
+            out.extend(w for w in words if w not in SEARCH_STOP_WORDS)
+    return tuple(dict.fromkeys(t for t in out if t and t not in SEARCH_STOP_WORDS))
 
 
 @dataclass(frozen=True)
@@ -111,12 +72,12 @@ def _texts(question: Question) -> dict[str, str]:
     ]
     tags = [f"{tag} {' '.join(TAGS.get(tag, ()))}" for tag in question.tags]
     return {
-        "question": normalize(f"{question.id} {question.question.zh} {question.question.en}"),
-        "tags": normalize(" ".join(tags)),
-        "key_points": normalize(" ".join(key_points)),
-        "answer": normalize(answer.full.zh + " " + answer.full.en),
-        "corrections": normalize(" ".join(corrections)),
-        "follow_ups": normalize(" ".join(follow_ups)),
+        "question": fold(f"{question.id} {question.question.zh} {question.question.en}"),
+        "tags": fold(" ".join(tags)),
+        "key_points": fold(" ".join(key_points)),
+        "answer": fold(answer.full.zh + " " + answer.full.en),
+        "corrections": fold(" ".join(corrections)),
+        "follow_ups": fold(" ".join(follow_ups)),
     }
 
 
@@ -137,7 +98,7 @@ class SearchIndex:
         scored = [(self._score(doc, wanted), i, doc.question) for i, doc in enumerate(self._docs)]
         hits = [(s, i, q) for s, i, q in scored if s > 0]
         if not hits:
-            hits = self._fuzzy(normalize(query))
+            hits = self._fuzzy(fold(query))
         hits.sort(key=lambda item: (-item[0], item[1]))
         return [q for _, _, q in hits][:limit]
 
@@ -162,26 +123,6 @@ class SearchIndex:
         return out
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What the learner narrowed the bank to; empty collections mean "any"."""
-
-    documents: frozenset[str] = frozenset()
-    tags: frozenset[str] = frozenset()
-    difficulties: frozenset[int] = frozenset()
-    kinds: frozenset[str] = frozenset()
-    corrected_only: bool = False
-
-    def accepts(self, question: Question) -> bool:
-        return (
-            (not self.documents or question.source.document in self.documents)
-            and (not self.tags or bool(self.tags.intersection(question.tags)))
-            and (not self.difficulties or question.difficulty in self.difficulties)
-            and (not self.kinds or question.kind in self.kinds)
-            and (not self.corrected_only or question.has_corrections)
-        )
-
-
-def find(index: SearchIndex, query: str, filters: Filters = Filters()) -> list[Question]:
+def find(index: SearchIndex, query: str, filters: Filters = NO_FILTERS) -> list[Question]:
     """Search, then filter: the list the Browse page shows."""
     return [q for q in index.search(query) if filters.accepts(q)]

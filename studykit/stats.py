@@ -12,22 +12,22 @@ from fsrs import Card, Scheduler, State
 from studykit.cards import card_parts, has_follow_up, split_card_key
 from studykit.schedule import Replay
 from studykit.schema import Question
+from studykit.store.records import NewReview
+from studykit.study_modes import REVIEW
 
 LEECH_LAPSES = 4
 
 
-def reviews_per_day(reviews: Iterable[object], tz: tzinfo = UTC) -> dict[date, int]:
+def reviews_per_day(reviews: Iterable[NewReview], tz: tzinfo = UTC) -> dict[date, int]:
     """Day (in `tz`) -> number of grades (all modes)."""
-    return dict(Counter(r.reviewed_at.astimezone(tz).date() for r in reviews))  # type: ignore[attr-defined]
+    return dict(Counter(r.reviewed_at.astimezone(tz).date() for r in reviews))
 
 
-def reviews_on(reviews: Iterable[object], day: date, tz: tzinfo = UTC, mode: str = "review") -> int:
+def reviews_on(
+    reviews: Iterable[NewReview], day: date, tz: tzinfo = UTC, mode: str = REVIEW
+) -> int:
     """Number of grades in `mode` on the learner's `day` (in `tz`)."""
-    return sum(
-        1
-        for r in reviews
-        if r.mode == mode and r.reviewed_at.astimezone(tz).date() == day  # type: ignore[attr-defined]
-    )
+    return sum(1 for r in reviews if r.mode == mode and r.reviewed_at.astimezone(tz).date() == day)
 
 
 def streaks(days: Iterable[date], today: date) -> tuple[int, int]:
@@ -107,17 +107,17 @@ class WeakPoint:
     attempts: int
 
 
-def weakest_points(reviews: Iterable[object], limit: int = 10) -> list[WeakPoint]:
+def weakest_points(reviews: Iterable[NewReview], limit: int = 10) -> list[WeakPoint]:
     """Key points most often missed in typed answers (only rows where an answer was graded)."""
     attempts: Counter[str] = Counter()
     missed: Counter[tuple[str, int]] = Counter()
     for review in reviews:
-        points = getattr(review, "missed_points", None)
+        points = review.missed_points
         if points is None:
             continue
-        attempts[review.card_key] += 1  # type: ignore[attr-defined]
+        attempts[review.card_key] += 1
         for point in points:
-            missed[(review.card_key, point)] += 1  # type: ignore[attr-defined]
+            missed[(review.card_key, point)] += 1
     out = []
     for (key, point), count in missed.items():
         qid, follow_up = split_card_key(key)
@@ -126,13 +126,9 @@ def weakest_points(reviews: Iterable[object], limit: int = 10) -> list[WeakPoint
     return out[:limit]
 
 
-def leeches(reviews: Iterable[object], threshold: int = LEECH_LAPSES) -> list[tuple[str, int]]:
+def leeches(reviews: Iterable[NewReview], threshold: int = LEECH_LAPSES) -> list[tuple[str, int]]:
     """Cards failed (rated Again in daily review) at least `threshold` times, most failed first."""
-    fails = Counter(
-        r.card_key  # type: ignore[attr-defined]
-        for r in reviews
-        if r.mode == "review" and r.rating == 1  # type: ignore[attr-defined]
-    )
+    fails = Counter(r.card_key for r in reviews if r.mode == REVIEW and r.rating == 1)
     return sorted(((k, n) for k, n in fails.items() if n >= threshold), key=lambda x: (-x[1], x[0]))
 
 

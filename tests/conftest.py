@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import tests.e2e.conftest as _E2E
-from tests.pg_server import pg_bin, throwaway_postgres
+import tests.support.browser as _BROWSER
+from tests.support.postgres import pg_bin, throwaway_postgres
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach a model hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -35,15 +35,15 @@ def postgres_url() -> Iterator[str]:
 # so a second `sync_playwright()` (e.g. in another folder's fixture) would fail while the first is open.
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not shutil.which(_E2E.CHROMIUM) and not Path(_E2E.CHROMIUM).exists():
+    if not shutil.which(_BROWSER.CHROMIUM) and not Path(_BROWSER.CHROMIUM).exists():
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {_E2E.CHROMIUM}; .ci/run must install it")
-        pytest.skip(f"Chromium not found at {_E2E.CHROMIUM}")
+            pytest.fail(f"Chromium not found at {_BROWSER.CHROMIUM}; .ci/run must install it")
+        pytest.skip(f"Chromium not found at {_BROWSER.CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=_E2E.CHROMIUM, headless=True, args=_E2E.CHROMIUM_ARGS
+            executable_path=_BROWSER.CHROMIUM, headless=True, args=_BROWSER.CHROMIUM_ARGS
         )
         yield browser
         browser.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studykit.question_filters import Filters
 from studykit.schema import Question
-from studykit.search import Filters
 
 _FILTER_KEYS = (
     "browse_query",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-MODE_PREFIXES = ("review", "cram", "mock")
+from studykit.study_modes import STUDY_MODES
+
+MODE_PREFIXES = STUDY_MODES  # each study mode keeps its session state under "<mode>_..."
 # per-learner state: queues, undo history, the card on screen and its typed answer, the interview
 PER_LEARNER = ("followups", "undo_steps", "front", "graded", "index", "answer_", "typed_", "grade_")
 PER_LEARNER_MORE = ("revealed_", "shown_", "saved", "error")

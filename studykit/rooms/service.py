@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
 from studykit.rooms.codes import new_code, new_token, normalize_code, token_hash, token_matches
+from studykit.rooms.records import (
+    EXAMPLES,
+    MAX_ANSWER,
+    MAX_MEMBERS,
+    MAX_QUESTIONS,
+    ROOM_TTL,
+    TIMER_GRACE,
+    Member,
+    RoomError,
+    RoomState,
+    answer_record,
+    clean_name,
+    json_or_none,
+    room_state,
+)
 from studykit.rooms.tables import answers_table, ensure_room_schema, members_table, rooms_table
 from studykit.rooms.tally import (
     AnswerRecord,
@@ -27,58 +39,7 @@ from studykit.rooms.tally import (
     point_tallies,
     top_misconception,
 )
-
-ROOM_TTL = timedelta(hours=4)
-MAX_QUESTIONS = 50
-MAX_MEMBERS = 200
-MAX_NAME = 40
-MAX_ANSWER = 4000  # characters: bounds grading work and storage per answer
-TIMER_GRACE = timedelta(seconds=3)  # a submit sent as the timer ends still counts
-EXAMPLES = 3
-
-
-class RoomError(Exception):
-    """Something a person did that the room refuses. `reason` is a stable key for the UI."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class RoomState:
-    """The room as every view polls it (one row)."""
-
-    id: int
-    code: str
-    question_ids: tuple[str, ...]
-    current: int  # open question index, -1 before the first
-    revealed: bool
-    deadline: datetime | None
-    version: int
-    expires_at: datetime
-
-    @property
-    def current_question_id(self) -> str | None:
-        return (
-            self.question_ids[self.current] if 0 <= self.current < len(self.question_ids) else None
-        )
-
-
-@dataclass(frozen=True)
-class Member:
-    id: int
-    room_id: int
-    token: str
-    name: str
-    profile_id: int | None
-
-
-def _clean_name(raw: str) -> str:
-    name = " ".join((raw or "").split())  # also folds newlines and tabs into one space
-    if not name or len(name) > MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise RoomError("bad_name")
-    return name
+from studykit.store.dialect import dialect_insert
 
 
 class RoomService:
@@ -99,8 +60,9 @@ class RoomService:
             raise RoomError("bad_questions")
         token, now = new_token(), self.clock()
         for _ in range(8):  # a clash of random codes is rare; try again with a fresh one
+            code = new_code()
             values = {
-                "code": new_code(),
+                "code": code,
                 "token_hash": token_hash(token),
                 "question_ids": json.dumps(ids),
                 "current": -1,
@@ -114,7 +76,7 @@ class RoomService:
                     conn.execute(rooms_table.insert().values(**values))
             except IntegrityError:
                 continue
-            return self.room(values["code"]), token
+            return self.room(code), token
         raise RoomError("no_code")
 
     def presenter_room(self, code: str, token: str | None) -> RoomState:
@@ -122,7 +84,7 @@ class RoomService:
         row = self._row(code)
         if not token_matches(token, row.token_hash):
             raise RoomError("not_presenter")
-        return _state(row)
+        return room_state(row)
 
     def open_question(
         self, code: str, token: str | None, index: int, timer_s: int | None = None
@@ -146,11 +108,11 @@ class RoomService:
     # ---- learners -----------------------------------------------------------------------
     def room(self, code: str) -> RoomState:
         """The room as anyone may read it (raises not_found; expiry is the caller's check)."""
-        return _state(self._row(code))
+        return room_state(self._row(code))
 
     def join(self, code: str, name: str, profile_id: int | None = None) -> Member:
         room = self._live(self.room(code))
-        clean = _clean_name(name)
+        clean = clean_name(name)
         with self.engine.begin() as conn:
             count = conn.execute(
                 select(func.count()).where(members_table.c.room_id == room.id)
@@ -218,7 +180,7 @@ class RoomService:
             "proposed": None if graded is None else graded.proposed,
             "submitted_at": self.clock(),
         }
-        insert = _insert(self.engine)(answers_table).values(**values)
+        insert = dialect_insert(self.engine)(answers_table).values(**values)
         with self.engine.begin() as conn:
             created = conn.execute(
                 insert.on_conflict_do_nothing(
@@ -235,7 +197,7 @@ class RoomService:
         )
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
-        return _record(row) if row else None
+        return answer_record(row) if row else None
 
     # ---- what the presenter sees --------------------------------------------------------
     def live(self, room: RoomState, n_points: int) -> LiveView:
@@ -263,7 +225,7 @@ class RoomService:
             answered=len(rows),
             skipped=len(rows) - len(typed),
             points=point_tallies((json.loads(r.statuses) for r in typed), n_points),
-            top_misconception=top_misconception(_json(r.misconception) for r in typed),
+            top_misconception=top_misconception(json_or_none(r.misconception) for r in typed),
             examples=[r.answer for r in typed if r.answer.strip()][:EXAMPLES],
         )
 
@@ -273,7 +235,7 @@ class RoomService:
             answers_table.c.question_index, answers_table.c.id
         )
         with self.engine.connect() as conn:
-            return [_record(row) for row in conn.execute(stmt)]
+            return [answer_record(row) for row in conn.execute(stmt)]
 
     def member_names(self, room: RoomState) -> list[str]:
         with self.engine.connect() as conn:
@@ -314,38 +276,3 @@ class RoomService:
             .join(members_table, members_table.c.id == answers_table.c.member_id)
             .where(answers_table.c.room_id == room_id)
         )
-
-
-def _state(row: Any) -> RoomState:
-    return RoomState(
-        id=row.id,
-        code=row.code,
-        question_ids=tuple(json.loads(row.question_ids)),
-        current=row.current,
-        revealed=bool(row.revealed),
-        deadline=row.deadline,
-        version=row.version,
-        expires_at=row.expires_at,
-    )
-
-
-def _json(value: str | None) -> dict[str, str] | None:
-    return json.loads(value) if value else None
-
-
-def _record(row: Any) -> AnswerRecord:
-    return AnswerRecord(
-        question_index=row.question_index,
-        question_id=row.question_id,
-        member_name=row.member_name,
-        answer=row.answer,
-        skipped=bool(row.skipped),
-        coverage=row.coverage,
-        statuses=tuple(json.loads(row.statuses)),
-        misconception=_json(row.misconception),
-        proposed=row.proposed,
-    )
-
-
-def _insert(engine: Engine) -> Any:
-    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite_dialect.insert

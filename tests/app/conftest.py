@@ -9,8 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURE_BANK = ROOT / "tests" / "fixtures" / "bank"
+from tests.support.paths import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +22,16 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The progress folder of a quiz test (no database URL), with empty caches."""
+    monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return tmp_path
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 import ui.core
 from studykit.i18n import translate
 from studykit.progress_io import ImportRefused, parse_progress
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -148,6 +148,7 @@ def test_follow_up_cards_show_no_english_ui_text() -> None:
     from datetime import UTC, datetime, timedelta
 
     from studykit.settings import database_url
+
     from studykit.store import NewReview, open_store
 
     at = _open("pages/quiz.py")

@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from studykit.i18n import translate
+from studykit.progress_location import database_url
 from studykit.rooms import RoomService
 from studykit.rooms.tally import Graded
-from studykit.settings import database_url
 from studykit.store import open_store
 
 Opener = Callable[..., AppTest]

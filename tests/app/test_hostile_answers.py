@@ -12,14 +12,14 @@ import pytest
 
 import studykit.mock
 from studykit.answer_limits import MAX_ANSWER_CHARS
-from tests.app.test_quiz import data_dir, log_rows, open_quiz, use_bank  # noqa: F401
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_app import log_rows, open_quiz, use_bank
+from tests.support.quiz_bank import fixture_bank
 
 HUGE = "low-rank decomposition " * 50_000  # 1.15 M characters
 
 
 def test_a_huge_answer_on_the_card_is_cut_before_grading(
-    data_dir: Path,  # noqa: F811
+    data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_bank(monkeypatch, fixture_bank())

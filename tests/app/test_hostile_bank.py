@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studykit.bank import load_bank
 from studykit.bank_yaml import MAX_ALIASES
-from tests.app.conftest import FIXTURE_BANK
+from tests.support.paths import FIXTURE_BANK
 
 
 def alias_flood(aliases: int = 200_000) -> str:

@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.passphrase import hash_passphrase, verify_passphrase
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import open_store
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 from ui.learner_access import PASSPHRASE_SETTING
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -14,9 +14,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ui.core
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import NewReview, open_store
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import open_store
-from tests.app.conftest import FIXTURE_BANK
+from tests.support.paths import FIXTURE_BANK
 from ui.plain_text import md_text, without_paths
 
 HOSTILE = [

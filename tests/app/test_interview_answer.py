@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import ui.core
 from studykit.bank import Bank
 from studykit.schema import BankFile
-from tests.app.test_quiz_support import FIXTURE
+from tests.support.quiz_bank import FIXTURE
 
 MAIN = {
     "zh": "冻结 **W0**，只训练低秩的 B 和 A。",

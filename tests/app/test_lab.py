@@ -67,7 +67,7 @@ def test_weights_local_folder_shows_provenance_and_bad_path_is_a_message(
     open_page, tmp_path, monkeypatch
 ) -> None:
     """Folders are picked by name under LORA_LAB_MODELS_DIR; the server path is never shown."""
-    from tests.unit.lora_conftest_helpers import make_checkpoint
+    from tests.support.lora import make_checkpoint
 
     models = tmp_path / "models"
     folder = models / "esm2_t6_8M_ckpt"

@@ -12,7 +12,7 @@ import pytest
 from lora_demo.esm import build_model
 from lora_demo.pretrain import save_export
 from lora_demo.realdata.build import build
-from tests.unit.metastudent_fixture import make_metastudent
+from tests.support.metastudent import make_metastudent
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore"),

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import ui.core
 from studykit.bank import Bank
 from studykit.schema import BankFile
-from tests.app.test_quiz_support import FIXTURE
+from tests.support.quiz_bank import FIXTURE
 
 PREMISE = {
     "zh": "题目的前提并不成立：LoRA **不是**模型压缩技术。",

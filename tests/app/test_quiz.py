@@ -9,65 +9,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import ui.core
-from studykit.bank import Bank, load_bank
-from studykit.settings import database_url
+from studykit.bank import Bank
+from studykit.progress_location import database_url
 from studykit.store import open_store
-from tests.app.test_quiz_support import fixture_bank
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _real_or_fixture() -> Bank:
-    real = load_bank()
-    return real if len(real.questions) >= 2 else fixture_bank()
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    return tmp_path
-
-
-def use_bank(monkeypatch: pytest.MonkeyPatch, bank: Bank) -> Bank:
-    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
-    return bank
-
-
-def open_quiz(lang: str = "zh", mode: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/quiz.py")
-    at.run()
-    if mode:
-        at.button_group(key="quiz_mode").set_value(mode).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def log_rows(mode: str | None = None) -> list:
-    store = open_store(database_url())
-    try:
-        profile = store.get_profile("default")
-        rows = store.reviews(profile.id) if profile else []
-    finally:
-        store.dispose()
-    return [r for r in rows if mode is None or r.mode == mode]
-
-
-def metric(at: AppTest, label_key: str) -> str:
-    from studykit.i18n import translate
-
-    label = translate(label_key, at.session_state["lang"])
-    return next(m.value for m in at.metric if m.label == label)
+from tests.support.quiz_app import APP, log_rows, metric, open_quiz, real_or_fixture, use_bank
+from tests.support.quiz_bank import fixture_bank
 
 
 def test_daily_review_reveal_grade_undo(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    use_bank(monkeypatch, _real_or_fixture())
+    use_bank(monkeypatch, real_or_fixture())
     at = open_quiz()
     new_before = int(metric(at, "quiz.metric.new"))
     at.button(key="review_reveal").click().run()
@@ -150,7 +100,7 @@ def test_cram_does_not_touch_the_schedule(data_dir: Path, monkeypatch: pytest.Mo
         assert not at.exception
     assert any("all 4 questions" in s.value for s in at.success)
     assert log_rows("review") == [] and len(log_rows("cram")) == 4
-    at.button_group(key="quiz_mode").set_value("daily").run()
+    at.button_group(key="quiz_mode").set_value("review").run()
     assert metric(at, "quiz.metric.new") == "4"  # still all new: nothing was scheduled
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from studykit.settings import database_url
 
 import ui.core
 import ui.quiz.card_grading
 import ui.quiz.daily_review
 from studykit.intervals import format_interval
 from studykit.schedule import make_scheduler, preview_intervals, replay
-from studykit.settings import database_url
 from studykit.store import open_store
 from tests.app.test_quiz_support import fixture_bank
 

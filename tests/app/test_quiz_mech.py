@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.bank_markdown import key_point_markdown
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 from studykit.store import NewReview, open_store
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

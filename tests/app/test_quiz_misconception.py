@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_quiz import data_dir, log_rows, open_quiz, use_bank  # noqa: F401 (fixture)
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_app import log_rows, open_quiz, use_bank
+from tests.support.quiz_bank import fixture_bank
 
 WRONG_ZH = "LoRA 用低秩分解 ΔW=BA，缩放是 α/r，原始权重也会一起训练。"
 WRONG_EN = "It is a low-rank decomposition scaled by alpha/r, and the pretrained weights are trained as well."
@@ -23,7 +23,7 @@ def _texts(at) -> str:
 
 
 def test_misconception_is_named_quoted_and_corrected(
-    data_dir: Path,  # noqa: F811
+    data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_bank(monkeypatch, fixture_bank())
@@ -51,7 +51,7 @@ def test_misconception_is_named_quoted_and_corrected(
 
 
 def test_misconception_in_english_and_learner_text_is_not_markdown(
-    data_dir: Path,  # noqa: F811
+    data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_bank(monkeypatch, fixture_bank())
@@ -69,7 +69,7 @@ def test_misconception_in_english_and_learner_text_is_not_markdown(
 
 
 def test_mock_report_names_the_misconception(
-    data_dir: Path,  # noqa: F811
+    data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_bank(monkeypatch, fixture_bank())

@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.bank import Bank
+from studykit.progress_location import database_url
 from studykit.schema import BankFile
-from studykit.settings import database_url
 from studykit.store import metadata, open_store
-from tests.app.test_quiz_support import FIXTURE
+from tests.support.quiz_bank import FIXTURE
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

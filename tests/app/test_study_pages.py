@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.app.conftest import FIXTURE_BANK
+from tests.support.paths import FIXTURE_BANK
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from studykit.bank import load_bank
 from studykit.i18n import translate
 from studykit.rooms.export import cell
 from studykit.rooms.tally import STATUSES, grade
-from tests.e2e.conftest import screenshot, start_server, stop_server, wait_idle
+from tests.support.browser import screenshot, start_server, stop_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import READY_TIMEOUT_MS, wait_idle
+from tests.support.browser import READY_TIMEOUT_MS, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import screenshot, start_server, stop_server, wait_idle
+from tests.support.browser import screenshot, start_server, stop_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 

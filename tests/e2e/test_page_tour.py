@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.support.browser import screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
 

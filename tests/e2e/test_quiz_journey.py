@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from studykit.bank import load_bank
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.support.browser import metric_value, screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-
-def _metric(page: object, label: str) -> int:
-    metric = page.get_by_test_id("stMetric").filter(has_text=label).first
-    return int(metric.get_by_test_id("stMetricValue").inner_text().strip())
 
 
 def _prompt(page: object) -> str:
@@ -35,8 +30,8 @@ def test_grade_reload_not_due_and_stats_updated(app_server: str, page: object) -
     page.goto(f"{app_server}/quiz?lang=zh")
     wait_idle(page)
     page.get_by_text("显示答案").first.wait_for()
-    new_before = _metric(page, "新题")
-    assert _metric(page, "今日已复习") == 0
+    new_before = metric_value(page, "新题")
+    assert metric_value(page, "今日已复习") == 0
     prompt = _prompt(page)
 
     page.get_by_role("heading", name="自测").first.click()  # focus the page, not a text box
@@ -51,8 +46,8 @@ def test_grade_reload_not_due_and_stats_updated(app_server: str, page: object) -
     page.reload()
     wait_idle(page)
     page.get_by_test_id("stMetric").first.wait_for()
-    assert _metric(page, "今日已复习") == 1
-    assert _metric(page, "新题") == new_before - 1
+    assert metric_value(page, "今日已复习") == 1
+    assert metric_value(page, "新题") == new_before - 1
     if new_before > 1:
         assert _prompt(page) != prompt  # the graded question is no longer due
     screenshot(page, "quiz-after-reload-zh")
@@ -60,14 +55,14 @@ def test_grade_reload_not_due_and_stats_updated(app_server: str, page: object) -
     page.goto(f"{app_server}/stats?lang=zh")
     wait_idle(page)
     page.get_by_text("每日复习热力图").first.wait_for()
-    assert _metric(page, "总评分次数") == 1
-    assert _metric(page, "今日") == 1
+    assert metric_value(page, "总评分次数") == 1
+    assert metric_value(page, "今日") == 1
     page.get_by_test_id("stPlotlyChart").first.wait_for()
     screenshot(page, "stats-zh")
 
     page.goto(f"{app_server}/quiz?lang=en")
     wait_idle(page)
-    assert _metric(page, "Reviewed today") == 1
+    assert metric_value(page, "Reviewed today") == 1
     page.get_by_role("button", name="Show answer").click()
     wait_idle(page)
     page.get_by_text("Reference answer").first.wait_for()
@@ -75,7 +70,7 @@ def test_grade_reload_not_due_and_stats_updated(app_server: str, page: object) -
     page.goto(f"{app_server}/stats?lang=en")
     wait_idle(page)
     page.get_by_test_id("stPlotlyChart").first.wait_for()
-    assert _metric(page, "Total grades") == 1
+    assert metric_value(page, "Total grades") == 1
     screenshot(page, "stats-en")
 
 

@@ -7,64 +7,14 @@ refuse connections without disturbing any other test.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.support.postgres import PgDatabase
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-def _admin(server_url: str) -> Engine:
-    return create_engine(server_url, isolation_level="AUTOCOMMIT")
-
-
-class PgDatabase:
-    """A private PostgreSQL database and the switches a fault test needs."""
-
-    def __init__(self, server_url: str) -> None:
-        self.name = f"fault_{uuid.uuid4().hex[:12]}"
-        self.server_url = server_url
-        self.url = make_url(server_url).set(database=self.name).render_as_string(False)
-        with _admin(server_url).connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-
-    def _exec(self, *statements: str) -> None:
-        engine = _admin(self.server_url)
-        try:
-            with engine.connect() as conn:
-                for statement in statements:
-                    conn.execute(text(statement))
-        finally:
-            engine.dispose()
-
-    def _kick(self) -> str:
-        return (
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE datname = '{self.name}' AND pid <> pg_backend_pid()"
-        )
-
-    def set_read_only(self, on: bool) -> None:
-        """Every new transaction in the database is read-only (open sessions are cut)."""
-        value = "on" if on else "off"
-        self._exec(
-            f'ALTER DATABASE "{self.name}" SET default_transaction_read_only = {value}',
-            self._kick(),
-        )
-
-    def set_reachable(self, on: bool) -> None:
-        """Refuse (or accept again) every connection to the database, cutting open sessions."""
-        value = "true" if on else "false"
-        self._exec(f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS {value}', self._kick())
-
-    def drop(self) -> None:
-        self._exec(
-            f'ALTER DATABASE "{self.name}" WITH ALLOW_CONNECTIONS true',
-            f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
-        )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import threading
 import torch
 
 from lora_demo import LoraSettings, RunSpec, cached_base, make_task, peft_model, train
-from tests.faults.test_training_stop import fingerprint
+from tests.support.lora import fingerprint
 
 RANKS = (1, 2, 4, 8)
 

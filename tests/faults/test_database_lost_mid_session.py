@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.store import ProgressStore, open_store
-from tests.app.test_quiz_support import fixture_bank
-from tests.faults.conftest import PgDatabase
+from tests.support.postgres import PgDatabase
+from tests.support.quiz_bank import fixture_bank
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

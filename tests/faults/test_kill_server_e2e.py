@@ -14,18 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from studykit.settings import sqlite_url
+from studykit.progress_location import sqlite_url
 from studykit.store import open_store
-from tests.e2e.conftest import READY_TIMEOUT_MS, start_server, stop_server, wait_idle
-from tests.faults.conftest import PgDatabase
+from tests.support.browser import (
+    READY_TIMEOUT_MS,
+    metric_value,
+    start_server,
+    stop_server,
+    wait_idle,
+)
+from tests.support.postgres import PgDatabase
 
 pytestmark = pytest.mark.e2e
 ACKED_BEFORE_KILL = 3
-
-
-def _metric(page: object, label: str) -> int:
-    box = page.get_by_test_id("stMetric").filter(has_text=label).first
-    return int(box.get_by_test_id("stMetricValue").inner_text().strip())
 
 
 def _open_quiz(browser: object, url: str) -> tuple[object, object]:
@@ -94,7 +95,7 @@ def test_sigkill_server_while_grading_in_the_browser(
         context, page = _open_quiz(browser, app)
         page.get_by_test_id("stTopNavLink").filter(has_text="Progress").first.click()
         wait_idle(page)
-        assert _metric(page, "Total grades") == saved
+        assert metric_value(page, "Total grades") == saved
         assert not page.get_by_test_id("stException").count()
         context.close()
     finally:

@@ -9,7 +9,6 @@ base model left untouched, and the next run must work.
 from __future__ import annotations
 
 import gc
-import hashlib
 import math
 import threading
 import warnings
@@ -19,6 +18,7 @@ import torch
 from peft import PeftModel
 
 from lora_demo import LoraSettings, ProteinTask, RunSpec, cached_base, make_task, train
+from tests.support.lora import fingerprint
 
 SETTINGS = LoraSettings(model="esm2_t6_8M", r=4, alpha=8, targets=("query", "value"))
 
@@ -33,16 +33,6 @@ def _alive(kind: type) -> int:
     with warnings.catch_warnings():  # isinstance() on some torch module objects warns
         warnings.simplefilter("ignore")
         return sum(isinstance(obj, kind) for obj in gc.get_objects())
-
-
-def fingerprint(module: torch.nn.Module) -> str:
-    """SHA-256 over every parameter and buffer (name, dtype, shape, bytes) of a module."""
-    digest = hashlib.sha256()
-    for name, tensor in sorted(module.state_dict().items()):
-        data = tensor.detach().cpu().contiguous()
-        digest.update(f"{name}|{data.dtype}|{tuple(data.shape)}".encode())
-        digest.update(data.view(torch.uint8).numpy().tobytes() if data.numel() else b"")
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")

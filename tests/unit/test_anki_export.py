@@ -17,7 +17,7 @@ import pytest
 from studykit.anki_export import FIELDS, anki_csv, anki_package
 from studykit.bank import Bank, load_bank
 from studykit.bank_html import markdown_html
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 
 def _real_bank() -> Bank:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studykit.cards import card_parts, has_follow_up
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 
 def test_card_parts_of_question_and_follow_up() -> None:

@@ -12,7 +12,7 @@ import pytest
 from studykit.grading import compact, grade_answer, normalize, propose_rating
 from studykit.grading.legacy import match_candidate
 from studykit.schema import KeyPoint
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 POINTS = fixture_bank().by_id()["fx-q1"].answer.key_points  # weights 2, 1, 1
 

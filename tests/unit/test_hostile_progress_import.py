@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from studykit.progress_io import FORMAT, ImportRefused, import_progress
 from studykit.store import ProgressStore, open_store
-from tests.faults.conftest import PgDatabase
+from tests.support.postgres import PgDatabase
 
 INT32_MAX = 2**31 - 1
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import socket
 import pytest
 import torch
 
-import tests.unit.lora_conftest_helpers  # noqa: F401  (offline env)
+import tests.support.lora  # noqa: F401  (offline env)
 from lora_demo import (
     LoraSettings,
     LoraSettingsError,
@@ -21,7 +21,7 @@ from lora_demo import (
     peft_model,
     train,
 )
-from tests.unit.lora_conftest_helpers import make_checkpoint
+from tests.support.lora import make_checkpoint
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import tests.unit.lora_conftest_helpers  # noqa: F401  (offline env)
+import tests.support.lora  # noqa: F401  (offline env)
 from lora_demo.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

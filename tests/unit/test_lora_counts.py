@@ -6,7 +6,7 @@ import pytest
 
 from lora_demo import LoraSettings, build_model, count, trainable_vs_r
 from lora_demo.esm import meta_model
-from tests.unit.lora_conftest_helpers import ALL_SIX, BASE_COUNTS, QV_R8_SEQ
+from tests.support.lora import ALL_SIX, BASE_COUNTS, QV_R8_SEQ
 
 TARGET_LISTS = [
     ("query", "value"),

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-import tests.unit.lora_conftest_helpers  # noqa: F401  (offline env)
+import tests.support.lora  # noqa: F401  (offline env)
 from lora_demo import (
     EXPERIMENTS,
     TARGET_PRESETS,

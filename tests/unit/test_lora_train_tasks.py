@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-import tests.unit.lora_conftest_helpers  # noqa: F401  (offline env)
+import tests.support.lora  # noqa: F401  (offline env)
 from lora_demo import (
     LoraSettings,
     ModelLoadError,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studykit.mock import MockAnswer, mock_report, mock_steps, pick_mock_set
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 
 def test_pick_is_mixed_repeatable_and_bounded() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studykit.mock import format_mmss, mock_rating, score_mock_answer
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 
 def test_score_mock_answer_counts_covered_points() -> None:

@@ -18,8 +18,7 @@ from lora_demo.realdata.build import build
 from lora_demo.realdata.clusters import leakage_check
 from lora_demo.realdata.go_labels import load_graph, localization_label
 from lora_demo.realdata.source import DataBuildError, parse_line, require_tools
-
-from .metastudent_fixture import make_metastudent
+from tests.support.metastudent import make_metastudent
 
 HAVE_TOOLS = all(shutil.which(t) for t in ("makeblastdb", "blastdbcmd", "mmseqs"))
 needs_tools = pytest.mark.skipif(

@@ -17,7 +17,7 @@ from studykit.schedule import (
     preview_intervals,
     replay,
 )
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from studykit.follow_up_rules import follow_ups_after_grade, live_follow_ups
 from studykit.question_filters import shuffled_ids
 from studykit.schedule import front_first, new_card, next_due
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

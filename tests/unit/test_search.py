@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from studykit.bank import load_bank
-from studykit.search import Filters, SearchIndex, find, terms
+from studykit.question_filters import Filters
+from studykit.search import SearchIndex, find, terms
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
 

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tests.unit.solutions_loader import load_solution as _load
+from tests.support.solutions import load_solution as _load
 
 cw = _load("s003_class_weights")
 metrics = _load("s003_metrics")

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from tests.unit.solutions_loader import load_solution as _load
+from tests.support.solutions import load_solution as _load
 
 q07 = _load("s004_q07_lora_linear")
 q08 = _load("s004_q08_train_eval")

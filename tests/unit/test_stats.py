@@ -16,7 +16,7 @@ from studykit.stats import (
     true_retention,
     weakest_points,
 )
-from tests.app.test_quiz_support import DOCUMENT, fixture_bank
+from tests.support.quiz_bank import DOCUMENT, fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

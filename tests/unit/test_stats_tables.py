@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from studykit.schedule import new_card
 from studykit.stats import WeakPoint, leech_prompt, main_cards, reviews_on, weak_point_texts
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -21,10 +21,10 @@ from studykit.store import (
     NewReview,
     ProgressStore,
     ReadOnlyStoreError,
-    _read_only,
     metadata,
     open_store,
 )
+from studykit.store.opening import _read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ["sqlite", "postgresql"]
@@ -106,7 +106,7 @@ def test_log_version_differs_after_undo_and_a_new_grade(store: ProgressStore) ->
     store.add_review(pid, review(2, key="q-b"))
     after_grade = store.log_version(pid)
     assert len({before_undo, after_undo, after_grade}) == 3
-    assert after_grade.count == before_undo.count
+    assert after_grade.row_count == before_undo.row_count
     ids = [r.id for r in store.reviews(pid)]
     assert len(ids) == len(set(ids)) == 2
 

@@ -9,15 +9,16 @@ from urllib.parse import urlencode, urlsplit
 import segno
 import streamlit as st
 
+from studykit.progress_location import database_url
 from studykit.rooms import RoomError, RoomService
 from studykit.schema import Question
-from studykit.settings import database_url
 from ui.core import t
 from ui.quiz.session import get_store
 
 REFRESH_ENV = "LORA_LAB_GROUP_REFRESH_S"
 PUBLIC_URL_ENV = "LORA_LAB_PUBLIC_URL"  # the address learners use, when behind a proxy
 PROJECTOR_PARAM = "view"
+PRESENTER_ERROR = "group_presenter_error"  # a refused presenter action, shown on the next run
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,3 +68,9 @@ def qr_png(link: str) -> bytes:
 
 def question_text(question: Question | None, lang: str) -> str:
     return question.question.get(lang) if question else t("group.unknown_question")
+
+
+def short_line(text: str, limit: int = 90) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

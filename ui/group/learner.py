@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from studykit.bank_markdown import key_point_markdown
 from studykit.rooms import Member, RoomError, RoomState
 from studykit.rooms.codes import normalize_code
-from studykit.rooms.service import MAX_ANSWER, MAX_NAME
+from studykit.rooms.records import MAX_ANSWER, MAX_NAME
 from studykit.rooms.tally import AnswerRecord, grade
 from studykit.schema import Question
 from ui.core import current_lang, get_bank, t

@@ -6,7 +6,8 @@ import streamlit as st
 
 from ui.core import t
 from ui.group.learner import learner_view
-from ui.group.presenter import presenter_setup, presenter_view
+from ui.group.presenter import presenter_view
+from ui.group.room_setup import presenter_setup
 from ui.quiz.session import database_guard
 
 ROLE_KEY = "group_role"

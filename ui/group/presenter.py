@@ -1,4 +1,6 @@
-"""The presenter's side: pick questions, create the room, run it live, reveal, summary and CSV.
+"""The presenter running a group room: open questions, the live tallies, reveal, then the summary.
+
+Picking questions and creating the room is in room_setup.py; the summary in room_summary.py.
 
 The presenter token is in this tab's URL (`?room=…&token=…`): a closed tab reopened from history or
 a bookmark controls the room again, on any app process. The live panel is a fragment that reruns on
@@ -13,15 +15,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from studykit.bank import Bank
 from studykit.rooms import RoomError, RoomState
-from studykit.rooms.export import answers_csv
-from studykit.rooms.service import MAX_QUESTIONS
-from studykit.rooms.tally import STATUSES, summarize, weak_question_ids
+from studykit.rooms.tally import STATUSES
 from studykit.schema import Question
-from studykit.tags import tag_label
 from ui.core import current_lang, get_bank, t
 from ui.group.common import (
+    PRESENTER_ERROR,
     PROJECTOR_PARAM,
     get_rooms,
     is_projector,
@@ -31,114 +30,12 @@ from ui.group.common import (
     refresh_s,
     show_room_error,
 )
+from ui.group.room_summary import room_summary
 from ui.group.tally_chart import tally_chart
-from ui.question_view import document_title, render_answer, render_lab_link
+from ui.question_view import render_answer, render_lab_link
 from ui.quiz.session import store_unavailable
 
-ERROR = "group_presenter_error"
 
-
-# ---- before the room exists ---------------------------------------------------------------
-def presenter_setup() -> None:
-    bank, lang = get_bank(), current_lang()
-    if not bank.questions:
-        st.info(t("group.empty_bank"), icon=":material/inbox:")
-        return
-    how = st.segmented_control(
-        t("group.pick.label"),
-        ["document", "tag", "weak"],
-        format_func={k: t(f"group.pick.{k}") for k in ("document", "tag", "weak")}.__getitem__,
-        key="group_pick",
-        default="document",
-        required=True,
-    )
-    candidates = _candidates(bank, how, lang)
-    if candidates is None:
-        return
-    by_id = bank.by_id()
-    picked_key = f"group_questions_{how}_{abs(hash(tuple(candidates))) % 10**8}"
-    st.multiselect(
-        t("group.pick.questions"),
-        candidates,
-        default=candidates[: min(5, len(candidates))],
-        format_func=lambda qid: _short(question_text(by_id.get(qid), lang)),
-        key=picked_key,
-        max_selections=MAX_QUESTIONS,
-    )
-    if error := st.session_state.pop(ERROR, None):
-        st.error(error, icon=":material/error:")
-    st.button(
-        t("group.create"),
-        key="group_create",
-        type="primary",
-        icon=":material/meeting_room:",
-        on_click=_create,
-        args=(picked_key,),
-    )
-
-
-def _candidates(bank: Bank, how: str, lang: str) -> list[str] | None:
-    if how == "document":
-        documents = [f.document for f in bank.files]
-        doc = st.selectbox(
-            t("group.pick.document"),
-            documents,
-            format_func=lambda d: document_title(bank, d, lang),
-            key="group_pick_doc",
-        )
-        return [q.id for q in bank.questions if q.source.document == doc]
-    if how == "tag":
-        tags = sorted({tag for q in bank.questions for tag in q.tags})
-        tag = st.selectbox(
-            t("group.pick.tag_label"),
-            tags,
-            format_func=lambda x: tag_label(x, lang),
-            key="group_pick_tag",
-        )
-        return [q.id for q in bank.questions if tag in q.tags]
-    st.text_input(t("group.pick.previous"), key="group_pick_prev", max_chars=16)
-    previous = st.session_state.get("group_pick_prev", "")
-    if not previous.strip():
-        st.caption(t("group.pick.previous_help"))
-        return None
-    rooms = get_rooms()
-    try:
-        room = rooms.room(previous)
-        weak = weak_question_ids(room.question_ids, rooms.answers(room))
-    except RoomError as exc:
-        show_room_error(exc)
-        return None
-    known = bank.by_id()
-    weak = [qid for qid in weak if qid in known]
-    if not weak:
-        st.info(t("group.pick.none_weak"), icon=":material/celebration:")
-        return None
-    return weak
-
-
-def _short(text: str, limit: int = 90) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _create(picked_key: str) -> None:
-    picked = list(st.session_state.get(picked_key) or [])
-    if not picked:
-        st.session_state[ERROR] = t("group.error.bad_questions")
-        return
-    try:
-        room, token = get_rooms().create_room(picked)
-    except RoomError as exc:
-        st.session_state[ERROR] = t(f"group.error.{exc.reason}")
-        return
-    except SQLAlchemyError as exc:
-        st.session_state[ERROR] = store_unavailable(exc)
-        return
-    st.query_params["room"] = room.code
-    st.query_params["token"] = token
-
-
-# ---- running the room ---------------------------------------------------------------------
 def presenter_view(code: str, token: str | None) -> None:
     rooms = get_rooms()
     try:
@@ -148,7 +45,7 @@ def presenter_view(code: str, token: str | None) -> None:
         st.button(t("group.start_over"), key="group_start_over", on_click=_start_over)
         return
     bank, lang = get_bank(), current_lang()
-    if error := st.session_state.pop(ERROR, None):
+    if error := st.session_state.pop(PRESENTER_ERROR, None):
         st.error(error, icon=":material/error:")
     expired = datetime.now(UTC) >= room.expires_at
     _header(room)
@@ -164,7 +61,7 @@ def presenter_view(code: str, token: str | None) -> None:
             if room.revealed and question is not None:
                 render_answer(bank, question)
     if not is_projector() or expired:
-        _summary(room, bank, token or "")
+        room_summary(room, bank, token or "")
 
 
 def _start_over() -> None:
@@ -229,18 +126,18 @@ def _open_next(code: str, token: str) -> None:
         timer = int(st.session_state.get("group_timer") or 0)
         rooms.open_question(code, token, room.current + 1, timer or None)
     except RoomError as exc:
-        st.session_state[ERROR] = t(f"group.error.{exc.reason}")
+        st.session_state[PRESENTER_ERROR] = t(f"group.error.{exc.reason}")
     except SQLAlchemyError as exc:
-        st.session_state[ERROR] = store_unavailable(exc)
+        st.session_state[PRESENTER_ERROR] = store_unavailable(exc)
 
 
 def _reveal(code: str, token: str) -> None:
     try:
         get_rooms().reveal(code, token)
     except RoomError as exc:
-        st.session_state[ERROR] = t(f"group.error.{exc.reason}")
+        st.session_state[PRESENTER_ERROR] = t(f"group.error.{exc.reason}")
     except SQLAlchemyError as exc:
-        st.session_state[ERROR] = store_unavailable(exc)
+        st.session_state[PRESENTER_ERROR] = store_unavailable(exc)
 
 
 def _toggle_projector() -> None:
@@ -300,62 +197,3 @@ def _live_panel(code: str, token: str, n_points: int) -> None:
         for example in view.examples:
             with st.container(border=True):
                 st.text(example)  # anonymous, and as text: never Markdown or HTML
-
-
-def _summary(room: RoomState, bank: Bank, token: str) -> None:
-    rooms = get_rooms()
-    answers = rooms.answers(room)
-    names = rooms.member_names(room)
-    by_id = bank.by_id()
-    lang = current_lang()
-    n_points = [
-        len(by_id[qid].answer.key_points) if qid in by_id else 0 for qid in room.question_ids
-    ]
-    per_question, per_learner = summarize(room.question_ids, n_points, answers, names)
-    with st.expander(t("group.summary"), icon=":material/summarize:"):
-        st.table(
-            pd.DataFrame(
-                [
-                    {
-                        "#": s.index + 1,
-                        t("group.question"): _short(question_text(by_id.get(s.question_id), lang)),
-                        t("group.answered"): s.answered,
-                        t("group.skipped"): s.skipped,
-                        t("group.coverage"): "–"
-                        if s.mean_coverage is None
-                        else f"{s.mean_coverage:.0%}",
-                        t("group.top_misconception_col"): (
-                            s.top_misconception[0].get(lang, "") if s.top_misconception else ""
-                        ),
-                    }
-                    for s in per_question
-                ]
-            ).set_index("#")
-        )
-        if st.toggle(t("group.show_names"), key="group_show_names"):
-            # st.dataframe shows every cell as text: hostile names stay harmless.
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            t("group.learner"): s.name,
-                            t("group.answered"): s.answered,
-                            t("group.skipped"): s.skipped,
-                            t("group.coverage"): None
-                            if s.mean_coverage is None
-                            else round(s.mean_coverage * 100),
-                        }
-                        for s in per_learner
-                    ]
-                ),
-                hide_index=True,
-            )
-        st.download_button(
-            t("group.export"),
-            answers_csv(room.code, answers),
-            file_name=f"group-{room.code}.csv",
-            mime="text/csv",
-            key="group_export",
-            icon=":material/download:",
-            on_click="ignore",
-        )

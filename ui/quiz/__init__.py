@@ -2,7 +2,8 @@
 
 One module per mode (daily_review, cram, mock_interview), the study card they share, and the store,
 profile and progress access the stats page uses too. Logic lives in the pure modules of `studykit`.
-Every grade is written inside a button callback, before the rerun that acknowledges it.
+Every grade is written by `grade_writer.write_grade` inside a button callback, before the rerun
+that acknowledges it.
 """
 
 from ui.quiz.sidebar import profile_picker

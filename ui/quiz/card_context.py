@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studykit.cards import card_key
+from studykit.study_modes import StudyMode
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,7 @@ class CardContext:
 
     question_id: str
     follow_up: int | None
-    mode: str  # review | cram
+    mode: StudyMode  # the study mode its grade is stored under: REVIEW or CRAM
     profile_id: int
     state_prefix: str  # session-state namespace of the calling mode
 

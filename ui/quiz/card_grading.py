@@ -16,18 +16,13 @@ from studykit.schema import KeyPoint
 from studykit.store import ProgressStore
 from ui.core import current_lang, t
 from ui.quiz.card_context import CardContext
+from ui.quiz.grade_writer import write_grade
 from ui.quiz.point_feedback import point_feedback
 from ui.quiz.session import now_utc
 from ui.quiz.undo import remember_grade
 
 RATINGS = (1, 2, 3, 4)
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-
-
-def save_failed(exc: Exception) -> str:
-    """The message for a write to the progress store that failed (nothing was saved)."""
-    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()  # no SQL echo
-    return t("quiz.save_failed", reason=(lines[0] if lines else type(exc).__name__)[:200])
 
 
 def _grade(ctx: CardContext, rating: int, store: ProgressStore | None) -> None:
@@ -43,28 +38,17 @@ def _grade(ctx: CardContext, rating: int, store: ProgressStore | None) -> None:
         duration_ms=int(max(time.time() - shown, 0) * 1000),
         result=result,
     )
-    review_id: int | None = None
+    written = write_grade(store, ctx.profile_id, review, ctx.state_prefix)
+    if not written.saved:
+        return
     if store is not None:
-        try:
-            review_id = store.add_review(ctx.profile_id, review).id
-        except Exception as exc:  # the grade was NOT saved: keep the card, tell the learner
-            st.session_state[f"{ctx.state_prefix}_error"] = save_failed(exc)
-            return
         st.session_state[f"{ctx.state_prefix}_saved"] = t(
             "quiz.saved", rating=t(f"quiz.rating.{RATING_NAMES[rating]}")
         )
-    remember_grade(ctx, review_id, st.session_state.get(ctx.state_key("typed"), "") or "")
+    remember_grade(ctx, written.review_id, st.session_state.get(ctx.state_key("typed"), "") or "")
     for name in ("answer", "typed", "grade", "revealed", "shown"):
         st.session_state.pop(ctx.state_key(name), None)
     st.session_state[f"{ctx.state_prefix}_graded"] = ctx  # the mode decides what comes next
-
-
-def grade_messages(prefix: str) -> None:
-    """The toast (saved) or error (not saved) a grade callback left for this run."""
-    if saved := st.session_state.pop(f"{prefix}_saved", None):
-        st.toast(saved, icon=":material/task_alt:")
-    if error := st.session_state.pop(f"{prefix}_error", None):
-        st.error(error, icon=":material/error:")
 
 
 def feedback(result: GradeResult | None, key_points: list[KeyPoint], lang: str) -> None:

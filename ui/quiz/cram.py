@@ -7,14 +7,15 @@ import random
 import streamlit as st
 
 from studykit.question_filters import shuffled_ids
+from studykit.study_modes import CRAM
 from ui.core import t
 from ui.quiz.card_context import CardContext
-from ui.quiz.card_grading import grade_messages, save_failed
 from ui.quiz.filters import question_filters
 from ui.quiz.follow_ups import after_grade, next_follow_up
+from ui.quiz.grade_writer import grade_messages, save_failed
 from ui.quiz.session import StudySession
 from ui.quiz.study_card import study_card
-from ui.quiz.undo import can_undo, undo_last_grade
+from ui.quiz.undo import can_undo, undo_button, undo_last_grade
 
 
 def _restart_cram() -> None:
@@ -33,7 +34,7 @@ def _undo(session: StudySession) -> None:
 def _card(session: StudySession, qid: str, follow_up: int | None) -> None:
     # cram grades are logged (mode="cram", never scheduled) when the store is writable
     store = session.store if session.store.status.writable else None
-    ctx = CardContext(qid, follow_up, "cram", session.profile_id, "cram")
+    ctx = CardContext(qid, follow_up, CRAM, session.profile_id, "cram")
     study_card(session.by_id[qid], ctx, session.titles, store=store)
 
 
@@ -47,14 +48,7 @@ def cram(session: StudySession) -> None:
     st.toggle(t("quiz.drill_followups"), value=True, key="cram_drill")
     grade_messages("cram")
     if can_undo("cram", session.profile_id):
-        st.button(
-            t("quiz.undo"),
-            key="cram_undo",
-            on_click=_undo,
-            args=(session,),
-            icon=":material/undo:",
-            shortcut="u",
-        )
+        undo_button("cram", _undo, session)
     ids = shuffled_ids(
         questions, st.session_state.setdefault("cram_seed", random.randrange(1 << 30))
     )

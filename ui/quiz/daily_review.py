@@ -21,11 +21,12 @@ from studykit.schedule import (
     next_due,
 )
 from studykit.stats import reviews_on
+from studykit.study_modes import REVIEW
 from ui.core import t
 from ui.quiz.card_context import CardContext
-from ui.quiz.card_grading import grade_messages, save_failed
 from ui.quiz.filters import question_filters
 from ui.quiz.follow_ups import after_grade, next_follow_up, skip_follow_ups
+from ui.quiz.grade_writer import grade_messages, save_failed
 from ui.quiz.progress import (
     Progress,
     bad_rows_notice,
@@ -35,7 +36,7 @@ from ui.quiz.progress import (
 )
 from ui.quiz.session import StudySession, local_tz, now_utc
 from ui.quiz.study_card import study_card
-from ui.quiz.undo import can_undo, undo_last_grade
+from ui.quiz.undo import can_undo, undo_button, undo_last_grade
 
 NEW_PER_DAY = 20
 
@@ -64,9 +65,9 @@ def _save_retention(session: StudySession, key: str) -> None:
     )
 
 
-def _settings(session: StudySession) -> None:
+def _review_options(session: StudySession) -> None:
     """The desired-retention slider (saved per profile) and the follow-up drill switch."""
-    with st.expander(t("quiz.settings"), icon=":material/tune:"):
+    with st.expander(t("quiz.review_options"), icon=":material/tune:"):
         key = f"quiz_retention_{session.profile_id}"
         st.slider(
             t("quiz.retention"),
@@ -103,19 +104,12 @@ def daily_review(session: StudySession) -> None:
     )
     unknown_ids_notice(progress)
     bad_rows_notice(progress)
-    _settings(session)
+    _review_options(session)
     grade_messages("review")
     last = store.last_review(profile_id)
-    undoable = can_undo("review", profile_id) or (last is not None and last.mode == "review")
+    undoable = can_undo("review", profile_id) or (last is not None and last.mode == REVIEW)
     if undoable and store.status.writable:
-        st.button(
-            t("quiz.undo"),
-            key="review_undo",
-            on_click=_undo,
-            args=(session,),
-            icon=":material/undo:",
-            shortcut="u",
-        )
+        undo_button("review", _undo, session)
     front = st.session_state.get("review_front")
     step = next_follow_up(
         "review",
@@ -142,7 +136,7 @@ def daily_review(session: StudySession) -> None:
 
 
 def _card(session: StudySession, progress: Progress, qid: str, follow_up: int | None) -> None:
-    ctx = CardContext(qid, follow_up, "review", session.profile_id, "review")
+    ctx = CardContext(qid, follow_up, REVIEW, session.profile_id, "review")
     study_card(
         session.by_id[qid],
         ctx,

@@ -22,8 +22,9 @@ from studykit.mock import (
 )
 from studykit.review_record import graded_review
 from studykit.schema import Question
+from studykit.study_modes import MOCK
 from ui.core import current_lang, t
-from ui.quiz.card_grading import save_failed
+from ui.quiz.grade_writer import grade_messages, write_grade
 from ui.quiz.mock_report import mock_report_view
 from ui.quiz.session import StudySession, now_utc
 from ui.quiz.study_card import card_header
@@ -54,22 +55,17 @@ def _submit_mock(session: StudySession) -> None:
     answer, result = score_mock_answer(qid, n, typed, key_points, seconds)
     state["answers"].append(answer)
     state.setdefault("results", []).append(result)  # per-point feedback for the report
-    if session.store.status.writable:
-        try:
-            session.store.add_review(
-                session.profile_id,
-                graded_review(
-                    qid,
-                    n,
-                    rating=mock_rating(result, typed),
-                    mode="mock",
-                    reviewed_at=now_utc(),
-                    duration_ms=int(seconds * 1000),
-                    result=result,
-                ),
-            )
-        except Exception as exc:
-            st.session_state["mock_error"] = save_failed(exc)
+    review = graded_review(
+        qid,
+        n,
+        rating=mock_rating(result, typed),
+        mode=MOCK,
+        reviewed_at=now_utc(),
+        duration_ms=int(seconds * 1000),
+        result=result,
+    )
+    store = session.store if session.store.status.writable else None  # read-only: logs nothing
+    write_grade(store, session.profile_id, review, "mock")  # a refused write still moves on
     state["index"] += 1
     state["shown"] = time.time()
     state["done"] = state["index"] >= len(state["steps"])
@@ -101,8 +97,7 @@ def _setup(session: StudySession) -> None:
 def mock_interview(session: StudySession) -> None:
     """Setup, then one step at a time with a live clock, then the report."""
     state = st.session_state.get("mock")
-    if error := st.session_state.pop("mock_error", None):
-        st.error(error)
+    grade_messages("mock")
     if state is None:
         _setup(session)
         return

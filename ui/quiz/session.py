@@ -13,9 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from studykit.bank import Bank
 from studykit.deployment import shared_deployment
+from studykit.progress_location import database_url
 from studykit.schema import Question
-from studykit.settings import database_url
-from studykit.store import DEFAULT_PROFILE, ProgressStore, open_store
+from studykit.store import DEFAULT_PROFILE, ProgressStore, database_error_line, open_store
 from ui.core import current_lang, t
 from ui.learner_access import active_learner
 from ui.plain_text import public_text
@@ -33,10 +33,7 @@ def get_store() -> ProgressStore:
 
 def store_unavailable(exc: Exception) -> str:
     """A one-line reason for a progress-database error (no SQL, no traceback)."""
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return t(
-        "quiz.store.read_only", detail=public_text(reason[0], 200) if reason else type(exc).__name__
-    )
+    return t("quiz.store.read_only", detail=public_text(database_error_line(exc), 200))
 
 
 @contextmanager

@@ -1,5 +1,7 @@
-"""Exact undo of a study mode's last grade: its review row, the card with its typed answer, and the
-mode's queue (the follow-up drill, cram's position) as they were just before the grade.
+"""Exact undo of a study mode's last grade.
+
+It takes back the review row, the card with its typed answer, and the mode's queue (the follow-up
+drill, cram's position) as they were just before the grade.
 
 Steps live in session state under "<mode prefix>_undo_steps" (newest last), one per grade of this session.
 """
@@ -7,6 +9,7 @@ Steps live in session state under "<mode prefix>_undo_steps" (newest last), one 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,3 +81,15 @@ def undo_last_grade(prefix: str, store: ProgressStore | None) -> bool:
     st.session_state[step.ctx.state_key("answer")] = step.typed
     st.session_state[f"{prefix}_saved"] = t("quiz.undone")
     return True
+
+
+def undo_button(prefix: str, on_click: Callable[..., None], *args: Any) -> None:
+    """The Undo button (shortcut U) of a study mode; `on_click(*args)` takes the grade back."""
+    st.button(
+        t("quiz.undo"),
+        key=f"{prefix}_undo",
+        on_click=on_click,
+        args=args,
+        icon=":material/undo:",
+        shortcut="u",
+    )

@@ -1,4 +1,4 @@
-"""Where progress is stored: environment-driven settings for the progress store.
+"""Where progress is stored: the progress database URL, from the environment or the default file.
 
 - ``LORA_LAB_DATABASE_URL``: a SQLAlchemy URL (``postgresql+psycopg://user@host/db``,
   ``sqlite:////abs/path.sqlite3``); when set it wins.

@@ -1,8 +1,11 @@
-"""Shared helpers for the lora_demo tests: offline environment and anchor tables."""
+"""Shared helpers for the lora_demo tests: offline environment, anchor tables, checkpoints, fingerprints."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+
+import torch
 
 # No test may reach a model hub.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -40,3 +43,13 @@ def make_checkpoint(folder, model: str = "esm2_t6_8M", head: str = "seq", seed: 
     net = build_model(model, head, 2, seed=seed)
     net.save_pretrained(str(folder), safe_serialization=True)
     return net
+
+
+def fingerprint(module: torch.nn.Module) -> str:
+    """SHA-256 over every parameter and buffer (name, dtype, shape, bytes) of a module."""
+    digest = hashlib.sha256()
+    for name, tensor in sorted(module.state_dict().items()):
+        data = tensor.detach().cpu().contiguous()
+        digest.update(f"{name}|{data.dtype}|{tuple(data.shape)}".encode())
+        digest.update(data.view(torch.uint8).numpy().tobytes() if data.numel() else b"")
+    return digest.hexdigest()

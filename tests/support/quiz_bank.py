@@ -1,7 +1,4 @@
-"""Shared fixtures for the quiz/stats tests: a small bilingual bank built from pydantic models.
-
-(No tests here; the module name only keeps it inside the quiz test files' namespace.)
-"""
+"""A small bilingual question bank built from pydantic models, for the quiz, stats and grading tests."""
 
 from __future__ import annotations
 

@@ -1,0 +1,59 @@
+"""Driving the quiz page in AppTest: open it in a mode, read its metrics and the review log."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.core
+from studykit.bank import Bank, load_bank
+from studykit.progress_location import database_url
+from studykit.store import open_store
+from tests.support.paths import ROOT
+from tests.support.quiz_bank import fixture_bank
+
+APP = str(ROOT / "app.py")
+
+
+def real_or_fixture() -> Bank:
+    """The real bank when it has two questions or more, else the small fixture bank."""
+    real = load_bank()
+    return real if len(real.questions) >= 2 else fixture_bank()
+
+
+def use_bank(monkeypatch: pytest.MonkeyPatch, bank: Bank) -> Bank:
+    """Make every page of this test see `bank`."""
+    monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
+    return bank
+
+
+def open_quiz(lang: str = "zh", mode: str | None = None) -> AppTest:
+    """The app switched to the quiz page (and to `mode`, when given), with no exception."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/quiz.py")
+    at.run()
+    if mode:
+        at.button_group(key="quiz_mode").set_value(mode).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def log_rows(mode: str | None = None) -> list:
+    """The default profile's review log (rows of `mode` only, when given)."""
+    store = open_store(database_url())
+    try:
+        profile = store.get_profile("default")
+        rows = store.reviews(profile.id) if profile else []
+    finally:
+        store.dispose()
+    return [r for r in rows if mode is None or r.mode == mode]
+
+
+def metric(at: AppTest, label_key: str) -> str:
+    """The value of the metric labelled by the locale key `label_key`."""
+    from studykit.i18n import translate
+
+    label = translate(label_key, at.session_state["lang"])
+    return next(m.value for m in at.metric if m.label == label)
