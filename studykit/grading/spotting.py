@@ -28,6 +28,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORDCHAR = "A-Za-z0-9_"
 _LEFT_EDGE = rf"(?<![{_WORDCHAR}])(?<!\d\.)"
 _RIGHT_EDGE = rf"(?![{_WORDCHAR}])(?!\.\d)"
+_INDEX = r"(?:_(?:[ijkn]|\d)(?![A-Za-z0-9_]))?"  # a one-character subscript after a single letter
 # words after a clause-initial capital "A" that make it the matrix, not the article ("A is", "A and B")
 _MATRIX_A_NEXT = frozenset(
     [
@@ -132,7 +133,8 @@ def form_pattern(form: str) -> str | None:
     if not text or text.startswith("="):
         return None
     if len(text) == 1 and _LATIN.fullmatch(text):
-        return f"(?-i:{_LEFT_EDGE}{re.escape(text)}{_RIGHT_EDGE})"
+        # an indexed copy is the same thing: B_i, A_1 (the i-th adapter's matrices)
+        return f"(?-i:{_LEFT_EDGE}{re.escape(text)}{_INDEX}{_RIGHT_EDGE})"
     prefix = text.endswith("*") and len(text) > 1 and _LATIN.fullmatch(text[-2]) is not None
     if prefix:
         text = text[:-1]
