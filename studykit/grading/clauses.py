@@ -1,7 +1,7 @@
 """Split an answer into sentences and clauses, the units a claim must be stated in.
 
 Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360) and at
-contrast words (但/但是/而/而是/然而/不过/同时; but, whereas, while, however, although). 、 and "and" do not split
+contrast words (但/但是/而/而是/然而/不过/同时/相比之下; but, whereas, while, however, although, vs). 、 and "and" do not split
 here; a colon splits, but the clause after it keeps the subjects before it ("lora_alpha=32: makes …"; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
 The analysed text is capped so that no answer makes grading unbounded.
 """
@@ -26,6 +26,9 @@ _CLAUSE_SPLIT = re.compile(
 
 
 _COLON = re.compile(r"[:：](?!//)")
+# "X vs Y" sets two things apart, also inside brackets ("(warning 文本 vs tqdm 条)"); "0.71 vs 0.75" compares values
+_VS = r"(?<![A-Za-z])(?:vs\.?|versus)(?![A-Za-z])"
+_VERSUS = re.compile(rf"(?<![\d%])(?<![\d%] ){_VS}|{_VS}(?!\s?[-+]?[\d.])|相比之下|对比之下", re.I)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Clause:
     )
 
 
-def _depths(text: str) -> list[int]:
+def bracket_depths(text: str) -> list[int]:
     """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”: the comma inside does
     not split)."""
     depth, in_quote, out = 0, False, []
@@ -54,7 +57,7 @@ def _depths(text: str) -> list[int]:
 
 
 def _pieces(pattern: re.Pattern[str], text: str, nested_ok: bool = False) -> list[str]:
-    depths = _depths(text) if nested_ok else None
+    depths = bracket_depths(text) if nested_ok else None
     out, last = [], 0
     for match in pattern.finditer(text):
         if depths is not None and depths[match.start()] > 0:
@@ -70,7 +73,8 @@ def split_clauses(answer: str) -> list[Clause]:
     text = answer[:MAX_ANALYSED_CHARS]
     clauses: list[Clause] = []
     for index, sentence in enumerate(s for s in _pieces(_SENTENCE_END, text) if s.strip()):
-        for piece in _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True):
+        pieces = _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True)
+        for piece in (part for chunk in pieces for part in _pieces(_VERSUS, chunk)):
             for n, part in enumerate(_pieces(_COLON, piece, nested_ok=True)):
                 if part.strip():
                     clauses.append(Clause(part.strip(), index, sentence.strip(), n > 0))

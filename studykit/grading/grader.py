@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from studykit.grading.claims import Alternative, Atom, Claim, parse_claim
-from studykit.grading.clauses import split_clauses
+from studykit.grading.clauses import bracket_depths, split_clauses
 from studykit.grading.lexicon import Lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import find_numbers, parse_numeric_form
@@ -32,16 +32,19 @@ MAX_OPTIONS = 32  # matches kept per term when assigning distinct matches: bound
 
 # "B is zero and A random": split at a conjunction when both halves are complete statements
 _CONJUNCTION = re.compile(
-    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|同时|并(?![不没非未无])"
+    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|、|同时|并(?![不没非未无])"
 )
 _LEADING_JOINT = re.compile(
     r"\s*(?:(?:and|then|also)(?![A-Za-z])|并且|而且|并(?![不没非未无])|且|同时|然后|再)", re.I
 )
-_NOUN_JOINTS = frozenset({"和", "与", "以及"})
+_NOUN_JOINTS = frozenset({"和", "与", "以及", "、"})  # split only between two complete statements
 _SUBJECT_LINK = re.compile(r"\s*(?:和|与|及|、|,|，|/|&|and|or)?\s*(?:the\s+)?", re.I)
 
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》")
+# quotation marks; a straight single quote only where it cannot be an apostrophe ('attention first' vs Adam's)
+_QUOTED = re.compile(
+    r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|(?<![A-Za-z0-9])'[^'\n]+'(?![A-Za-z0-9])"
+)
 _PARENTHETICAL = re.compile(r"[(（][^()（）]{4,}[)）]")
 _PROSE = re.compile(r"[\u4e00-\u9fff]|\w\s+\w")
 _RESPECTIVELY = re.compile(r"分别|各自|依次|(?<![A-Za-z])respectively(?![A-Za-z])", re.I)
@@ -202,6 +205,7 @@ def _bind(
                 Segment(text, aside.start(), aside.end(), raw, sentence, sentence_raw, inside),
             ]
     cuts = [0]
+    depths = bracket_depths(text)
     for match in _CONJUNCTION.finditer(text):
         if any(o.start < match.end() and match.start() < o.end for o in occ):
             continue  # the conjunction is inside a concept's form
@@ -218,6 +222,14 @@ def _bind(
             and not right[0].negated
             and right[0].concept not in {o.concept for o in left}
         )
+        if match.group() == "、" and not (
+            left[:1]
+            and left[0].entity
+            and right[:1]
+            and right[0].entity
+            and not depths[match.start()]
+        ):
+            continue  # 、 lists things ("比较基座、未合并和合并后的 LoRA") unless it joins two subject-first statements
         if _complete(left) and (_complete(right) or new_predicate or new_subject):
             cuts.append(match.start())
     cuts.append(len(text))
@@ -278,11 +290,13 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
     if atom.is_concept:
         opposite = lexicon.opposite(atom.value)
         out: list[object] = []
-        for i, o in enumerate(seg.occurrences):
+        for o in seg.occurrences:
             same = o.concept == atom.value and o.negated == atom.negated
             flipped = bool(opposite) and o.concept == opposite and o.negated != atom.negated
             if same or flipped:  # "not trainable" states `frozen`
-                out.append(i)
+                # identified by its span: words that are forms of two concepts (变大 = increase and bigger)
+                # state one thing, so they cannot fill two terms of a claim
+                out.append((o.start, o.end))
         if not atom.negated and atom.value in seg.inherited:
             out.append(("inherited", atom.value))
         return out
@@ -357,16 +371,42 @@ def asserted(segments: list[Segment]) -> list[Segment]:
 # 方向反了", "the write-up's truncation=True is wrong"): a sentence that calls something wrong is a critique,
 # not an assertion of the misconception it describes.
 _CRITIQUE = re.compile(
-    r"错误|写错|不对|有问题|是错的|弄反|搞反|反了|站不住|不成立|自相矛盾|误以为|误区|是 ?bug"
+    r"错误|写错|不对|不正确|不准确|有误|有问题|是错的|弄反|搞反|反了|站不住|不成立|自相矛盾|误以为|误区|是 ?bug"
     r"|(?<![A-Za-z])(?:wrong|incorrect|mistaken|mistake|misconception|myth|flawed|is a bug|not true|"
     r"doesn't hold|does not hold|is false)(?![A-Za-z])",
     re.IGNORECASE,
 )
 
 
+# Reported speech: "文中说 …", "按文中的比例 …", "the write-up says …", "with the doc's own split …" attribute
+# what follows to the source document (the reference answers do this when they correct it), unless the
+# sentence agrees with it ("the write-up is right", "正如文中所说").
+_REPORTED = re.compile(
+    r"文中|原文|文档[里中说称写]|文章[里中说称写]|资料[里中说]|作者[说称认]|它说|他说|据称|号称"
+    r"|(?<![A-Za-z])(?:according to|the (?:doc|docs|document|write-?up|article|post|author|source|notes?|"
+    r"tutorial|blog)(?:'s)?(?![A-Za-z])(?! (?:is|was) (?:right|correct))|(?:it|they|he|she) (?:says|claims|said|claimed)"
+    r"(?![A-Za-z]))",
+    re.IGNORECASE,
+)
+_ENDORSED = re.compile(
+    r"正如|如同.{0,8}所|说得对|没错|是对的|(?<![不])正确|确实|同意|(?<![A-Za-z])(?:is right|are right|was right|"
+    r"is correct|correctly|rightly|as the \w+ (?:says|notes|states|shows)|agree)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _reported(sentence: str) -> bool:
+    """Whether a sentence reports what the source says without agreeing with it."""
+    return bool(_REPORTED.search(sentence)) and not _ENDORSED.search(sentence)
+
+
 def _endorsed(segments: list[Segment]) -> list[Segment]:
-    """The asserted segments of sentences that do not criticise what they describe."""
-    return [seg for seg in asserted(segments) if not _CRITIQUE.search(seg.sentence_raw)]
+    """The asserted segments of sentences that neither criticise nor merely report what they describe."""
+    return [
+        seg
+        for seg in asserted(segments)
+        if not _CRITIQUE.search(seg.sentence_raw) and not _reported(seg.sentence_raw)
+    ]
 
 
 def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:

@@ -71,8 +71,8 @@ _MATRIX_A_NEXT = frozenset(
 _NOT_NEGATION = (
     "不仅", "不只", "不但", "不同", "不断", "不少", "不错", "不久", "非常", "无论", "不管", "并非只", "不光",
     "不论", "不得不", "没错", "区别", "分别", "特别", "类别", "识别", "级别", "差别", "个别", "辨别", "判别",
-    "别的", "告别", "除非", "无损", "未来", "无穷", "无限",
-    "not only", "not just", "no matter", "nothing but", "no longer than", "not least",
+    "别的", "告别", "除非", "无损", "未来", "无穷", "无限", "是否", "能否", "可否",
+    "not only", "not just", "no matter", "whether or not", "nothing but", "no longer than", "not least",
 )  # fmt: skip
 _NEGATION = (
     "并不", "不会", "不是", "不能", "不必", "无需", "无须", "不需要", "不用", "没有", "并没有", "无法", "未", "非",
@@ -80,8 +80,12 @@ _NEGATION = (
     "not", "no", "never", "without", "neither", "nor", "cannot", "none", "rather than", "instead of",
     "n't", "non-", "un-", "doesnt", "dont", "isnt", "arent", "wont", "cant",
 )  # fmt: skip
+# A-不-A / A-没-A questions ask, they do not deny: 是不是, 有没有, 能不能, 会不会, 需不需要, 可不可以
+_A_NOT_A = r"(?P<keepq>(?P<qchar>[\u4e00-\u9fff])[不没](?P=qchar))"
 _CUE_RE = re.compile(
-    "|".join(
+    _A_NOT_A
+    + "|"
+    + "|".join(
         f"(?P<{group}{i}>{_cue_pattern})"
         for group, cues in (("keep", _NOT_NEGATION), ("neg", _NEGATION))
         for i, _cue_pattern in enumerate(

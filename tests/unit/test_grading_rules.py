@@ -1,0 +1,210 @@
+"""Engine rules added after the first evaluation round (issue 11), each in Chinese and English: questions that
+look like negations, 、 lists, reported speech, "vs", one span filling one term, indexed matrix names,
+summation signs, numbers with a spaced unit and straight single quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from studykit.grading import grade_answer
+from studykit.grading.lexicon import core_lexicon
+from studykit.grading.normalise import normalise
+from studykit.grading.numbers import find_numbers
+from studykit.grading.spotting import spotter_for
+from studykit.schema import KeyPoint
+
+
+def _mis(claim: str) -> dict:
+    return {
+        "claim": claim,
+        "name": {"zh": "误解", "en": "misconception"},
+        "correction": {"zh": "更正", "en": "correction"},
+        "evidence": ["source"],
+    }
+
+
+def point(*claims: str, misconceptions: tuple[str, ...] = ()) -> KeyPoint:
+    return KeyPoint.model_validate(
+        {
+            "text": {"zh": "要点", "en": "point"},
+            "claims": list(claims),
+            "misconceptions": [_mis(m) for m in misconceptions],
+        }
+    )
+
+
+INIT = point(
+    "lora-b + zero", "lora-a + random", misconceptions=("lora-a + zero", "lora-b + random")
+)
+
+
+def status(answer: str, kp: KeyPoint) -> str:
+    return grade_answer(answer, [kp]).points[0].status
+
+
+def negated(text: str, concept: str) -> bool:
+    """Whether `concept` is spotted negated in one clause (it must be spotted)."""
+    found = [o for o in spotter_for(core_lexicon()).spot(normalise(text)) if o.concept == concept]
+    assert found, f"{concept} not spotted in {text!r}"
+    return found[0].negated
+
+
+# --- questions are not negations --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "检查 W0 是不是冻结的",
+        "先看 W0 有没有冻结",
+        "W0 能不能保持冻结",
+        "需不需要冻结 W0",
+        "check whether or not W0 is frozen",
+    ],
+)
+def test_a_question_that_contains_a_negation_word_does_not_negate(text: str) -> None:
+    assert not negated(text, "frozen")
+
+
+@pytest.mark.parametrize("text", ["W0 不是冻结的", "W0 没有冻结", "W0 is not frozen"])
+def test_a_real_negation_still_negates(text: str) -> None:
+    assert negated(text, "frozen")
+
+
+# --- 、 joins two statements only when each starts with its subject ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A 随机初始化、B 初始化为 0",
+        "B 初始化为 0、A 随机",
+        "A is random; B is initialised to zero",
+        "B is zero, A random",
+    ],
+)
+def test_two_statements_listed_with_a_comma_are_read_apart(answer: str) -> None:
+    assert status(answer, INIT) == "covered"  # never "A is zero"
+
+
+@pytest.mark.parametrize(
+    "answer", ["A、B 都初始化为 0", "A 和 B 都初始化为 0", "A and B are both initialised to zero"]
+)
+def test_a_list_of_subjects_shares_its_predicate(answer: str) -> None:
+    assert status(answer, INIT) == "contradicted"
+
+
+def test_a_list_inside_brackets_is_not_split() -> None:
+    zero_lr = point("learning-rate + decrease + '=0.1'")
+    assert status("学习率降低(如 0.1、0.01)", zero_lr) == "covered"
+
+
+# --- reported speech ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "文中说 A 初始化为 0。实际上 B 初始化为 0，A 随机。",
+        "按原文的写法 A 初始化为 0。B 初始化为 0，A 随机才对。",
+        "The write-up says A is initialised to zero. In fact B is zero and A is random.",
+        "According to the document A is zero. B is zero and A is random.",
+    ],
+)
+def test_what_the_document_says_is_not_the_learners_claim(answer: str) -> None:
+    assert status(answer, INIT) == "covered"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "正如文中所说，A 初始化为 0，B 随机。",
+        "文中说得对：A 初始化为 0。",
+        "The write-up is right: A is initialised to zero and B is random.",
+        "As the document says, A is zero.",
+    ],
+)
+def test_agreeing_with_the_document_states_the_misconception(answer: str) -> None:
+    assert status(answer, INIT) == "contradicted"
+
+
+def test_a_misconception_stated_without_the_document_still_contradicts() -> None:
+    assert status("A 初始化为 0，B 随机。", INIT) == "contradicted"
+    assert status("A is initialised to zero and B is random.", INIT) == "contradicted"
+
+
+# --- vs ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "(B 为 0 vs A 随机)",
+        "B = 0 vs A random",
+        "B 是 0；相比之下 A 随机",
+    ],
+)
+def test_vs_sets_two_statements_apart(answer: str) -> None:
+    assert status(answer, INIT) == "covered"
+
+
+def test_vs_between_numbers_compares_values() -> None:
+    rate = point("learning-rate + '=1e-4'")
+    assert status("学习率 1e-5 vs 1e-4", rate) == "covered"
+    assert status("learning rate 1e-5 vs 1e-4", rate) == "covered"
+
+
+# --- one span fills one term -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("word", "answer"), [("不变", "r 不变"), ("unchanged", "r is unchanged")])
+def test_a_word_of_two_concepts_fills_only_one_term(word: str, answer: str) -> None:
+    assert word in answer
+    assert status(answer, point("rank + frozen + same")) == "missed"
+    assert status(answer, point("rank + (frozen | same)")) == "covered"
+
+
+# --- indexed names, sums, numbers, quotes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["B_i 初始化为 0，A_i 随机", "B_1 is zero and A_1 is random"])
+def test_an_indexed_matrix_is_the_matrix(answer: str) -> None:
+    assert status(answer, INIT) == "covered"
+
+
+def test_an_identifier_that_starts_with_a_letter_is_not_the_matrix() -> None:
+    assert status("B_proj is zero and A_proj is random", INIT) == "missed"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "W' = W + sum_i λ_i B_i A_i",
+        r"W' = W + \sum_{i} λ_i B_i A_i",
+        "合并：W' = W + ∑ λ_i B_i A_i",
+    ],
+)
+def test_summation_signs_meet_as_sigma(answer: str) -> None:
+    assert status(answer, point("'W+Σ'")) == "covered"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1.08 亿", 1.08e8), ("108 M", 1.08e8), ("3 万步", 3e4)]
+)
+def test_a_space_before_the_unit_keeps_the_multiplier(text: str, value: float) -> None:
+    assert [n.value for n in find_numbers(normalise(text))] == [value]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The old 'A is zero' story comes from elsewhere; B is zero and A is random.",
+        "老说法 'A 初始化为 0' 来自别处；B 初始化为 0，A 随机。",
+    ],
+)
+def test_straight_single_quotes_mention_rather_than_state(answer: str) -> None:
+    assert status(answer, INIT) == "covered"
+
+
+def test_an_apostrophe_is_not_a_quote() -> None:
+    assert status("it's A that's initialised to zero, and B is random", INIT) == "contradicted"
