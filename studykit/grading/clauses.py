@@ -39,6 +39,9 @@ class Clause:
     after_colon: bool = (
         False  # "lora_alpha=32: makes …": it also keeps the subjects before the colon
     )
+    after_vs: bool = (
+        False  # "head-only vs full fine-tuning": a claim may join it with the clause before
+    )
 
 
 def bracket_depths(text: str) -> list[int]:
@@ -73,11 +76,14 @@ def split_clauses(answer: str) -> list[Clause]:
     text = answer[:MAX_ANALYSED_CHARS]
     clauses: list[Clause] = []
     for index, sentence in enumerate(s for s in _pieces(_SENTENCE_END, text) if s.strip()):
-        pieces = _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True)
-        for piece in (part for chunk in pieces for part in _pieces(_VERSUS, chunk)):
-            for n, part in enumerate(_pieces(_COLON, piece, nested_ok=True)):
-                if part.strip():
-                    clauses.append(Clause(part.strip(), index, sentence.strip(), n > 0))
+        for chunk in _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True):
+            for v, piece in enumerate(_pieces(_VERSUS, chunk)):
+                for n, part in enumerate(_pieces(_COLON, piece, nested_ok=True)):
+                    if part.strip():
+                        after_vs = v > 0 and n == 0
+                        clauses.append(
+                            Clause(part.strip(), index, sentence.strip(), n > 0, after_vs)
+                        )
             if len(clauses) >= MAX_CLAUSES:
                 return clauses
     return clauses

@@ -49,9 +49,13 @@ _PARENTHETICAL = re.compile(r"[(（][^()（）]{4,}[)）]")
 _PROSE = re.compile(r"[\u4e00-\u9fff]|\w\s+\w")
 _RESPECTIVELY = re.compile(r"分别|各自|依次|(?<![A-Za-z])respectively(?![A-Za-z])", re.I)
 _PRONOUN = re.compile(
-    r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其|这个|该矩阵|这)",
+    r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其(?![他它实中余次])|这个|该矩阵|这)",
     re.I,
 )
+
+
+# a clause opened by one of these is also about what the previous clause named, even with things of its own
+_RELATIVE = re.compile(r"\s*(?:(?:which|it|they)(?![A-Za-z])|它们|它|其(?![他它实中余次]))", re.I)
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,10 @@ class Segment:
     occurrences: list[Occurrence]
     inherited: frozenset[str] = field(default_factory=frozenset)
     quoted: tuple[tuple[int, int], ...] = ()  # spans in quotation marks: mentioned, not asserted
+    after_vs: bool = False  # the first segment of a clause that follows "vs"
+    # what "which …" / "它 …" may refer back to: it helps state a claim, never a misconception (the pronoun
+    # may point at the sentence's subject instead: "it does not shrink the model; it shrinks the params")
+    relative: frozenset[str] = field(default_factory=frozenset)
     mask_quoted: bool = False  # this view ignores what is in quotation marks
 
     def in_quotes(self, pos: int) -> bool:
@@ -186,6 +194,20 @@ def _respectively(
     ]
 
 
+def _statement_items(text: str, occ: list[Occurrence], start: int, end: int) -> bool:
+    """Whether the items of a 、 list on both sides of the mark at start..end are statements that open with
+    their subject ("A 随机初始化、B 初始化为 0"), not things ("在表达力、参数量、推理开销之间")."""
+    before = text.rfind("、", 0, start) + 1
+    after = text.find("、", end)
+    after = len(text) if after < 0 else after
+    left = [o for o in occ if before <= o.start < start]
+    right = [o for o in occ if end <= o.start < after]
+    return all(
+        side and side[0].entity and not side[0].negated and _complete(side)
+        for side in (left, right)
+    )
+
+
 def _bind(
     text: str, raw: str, sentence: int, sentence_raw: str, occ: list[Occurrence]
 ) -> list[Segment]:
@@ -223,13 +245,9 @@ def _bind(
             and right[0].concept not in {o.concept for o in left}
         )
         if match.group() == "、" and not (
-            left[:1]
-            and left[0].entity
-            and right[:1]
-            and right[0].entity
-            and not depths[match.start()]
+            not depths[match.start()] and _statement_items(text, occ, match.start(), match.end())
         ):
-            continue  # 、 lists things ("比较基座、未合并和合并后的 LoRA") unless it joins two subject-first statements
+            continue  # 、 lists things ("比较基座、未合并和合并后的 LoRA") unless it joins two statements
         if _complete(left) and (_complete(right) or new_predicate or new_subject):
             cuts.append(match.start())
     cuts.append(len(text))
@@ -260,8 +278,9 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
         quoted = tuple(  # prose in quotation marks; a quoted identifier ("q_proj") is still code
             (m.start(), m.end()) for m in _QUOTED.finditer(text) if _PROSE.search(m.group()[1:-1])
         )
-        for seg in _bind(text, raw, clause.sentence, clause.sentence_text, occ):
+        for n, seg in enumerate(_bind(text, raw, clause.sentence, clause.sentence_text, occ)):
             seg.quoted = quoted
+            seg.after_vs = clause.after_vs and n == 0
             segments.append(seg)
         last_clause = (raw, len({(o.start, o.end) for o in occ}), first)
     # "B, the up-projection, is initialised to zero": a clause without a subject of its own inherits the
@@ -272,6 +291,8 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     latest: frozenset[str] = frozenset()
     for seg in segments:
         if seg.own_entities:
+            if latest and _RELATIVE.match(seg.text, seg.start):
+                seg.relative = latest  # "call get_peft_model, which swaps the Linears for wrappers"
             last[seg.sentence] = latest = seg.own_entities
             subjects[seg.sentence] = seg.subjects
         elif _LEADING_JOINT.match(seg.text, seg.start) and seg.sentence in subjects:
@@ -297,7 +318,7 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
                 # identified by its span: words that are forms of two concepts (变大 = increase and bigger)
                 # state one thing, so they cannot fill two terms of a claim
                 out.append((o.start, o.end))
-        if not atom.negated and atom.value in seg.inherited:
+        if not atom.negated and (atom.value in seg.inherited or atom.value in seg.relative):
             out.append(("inherited", atom.value))
         return out
     cues = seg.cues
@@ -403,27 +424,31 @@ def _reported(sentence: str) -> bool:
 def _endorsed(segments: list[Segment]) -> list[Segment]:
     """The asserted segments of sentences that neither criticise nor merely report what they describe."""
     return [
-        seg
+        replace(seg, relative=frozenset()) if seg.relative else seg
         for seg in asserted(segments)
         if not _CRITIQUE.search(seg.sentence_raw) and not _reported(seg.sentence_raw)
     ]
 
 
-def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:
+def stated_in(
+    claim: Claim, segments: list[Segment], lexicon: Lexicon, misconception: bool = False
+) -> Segment | None:
     """The first segment that states the claim (any alternative, all its terms), or None.
 
     A relational alternative (two entity terms) may also be stated across two adjacent clauses of one
-    sentence, each contributing part of it."""
+    sentence, each contributing part of it; so may any claim (not a misconception) across "vs" ("head-only
+    vs full fine-tuning" compares the two; "warning vs tqdm bar" does not say a bar is a warning)."""
     for seg in segments:
         if any(_alternative_in(alt, seg, lexicon) for alt in claim.alternatives):
             return seg
     relational = [alt for alt in claim.alternatives if _relational(alt, lexicon)]
-    if not relational:
+    if not relational and misconception:
         return None
     for a, b in pairwise(segments):
-        if a.sentence != b.sentence:
+        if a.sentence != b.sentence or (misconception and b.after_vs):
             continue
-        for alt in relational:
+        joinable = claim.alternatives if b.after_vs else relational
+        for alt in joinable:
             if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
                 continue
             if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
@@ -456,8 +481,9 @@ def _hit(item: Misconception, seg: Segment) -> MisconceptionHit:
 def grade_point(index: int, point: KeyPoint, answer: str, segments: list[Segment]) -> PointResult:
     """One key point against the analysed answer."""
     lexicon = point.lexicon
+    endorsed = _endorsed(segments) if point.misconceptions else []
     for item in point.misconceptions:
-        seg = stated_in(parse_claim(item.claim), _endorsed(segments), lexicon)
+        seg = stated_in(parse_claim(item.claim), endorsed, lexicon, misconception=True)
         if seg is not None:
             return PointResult(
                 index, "contradicted", False, 0.0, seg.sentence_raw, point.weight, _hit(item, seg)

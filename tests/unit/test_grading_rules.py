@@ -148,6 +148,20 @@ def test_vs_sets_two_statements_apart(answer: str) -> None:
     assert status(answer, INIT) == "covered"
 
 
+@pytest.mark.parametrize(
+    "answer", ["LoRA vs full fine-tuning: compare both on one split", "对比 LoRA vs 全量微调"]
+)
+def test_a_claim_may_relate_the_two_sides_of_vs(answer: str) -> None:
+    assert status(answer, point("lora + full-ft + ('compare' | '对比')")) == "covered"
+
+
+@pytest.mark.parametrize("answer", ["A 随机 vs B 为 0", "A random vs B = 0"])
+def test_a_misconception_never_joins_the_two_sides_of_vs(answer: str) -> None:
+    swapped = point(misconceptions=("lora-a + lora-b + zero",))
+    assert status(answer, swapped) != "contradicted"
+    assert status(answer.replace("vs", "and"), swapped) == "contradicted"
+
+
 def test_vs_between_numbers_compares_values() -> None:
     rate = point("learning-rate + '=1e-4'")
     assert status("学习率 1e-5 vs 1e-4", rate) == "covered"
@@ -208,3 +222,25 @@ def test_straight_single_quotes_mention_rather_than_state(answer: str) -> None:
 
 def test_an_apostrophe_is_not_a_quote() -> None:
     assert status("it's A that's initialised to zero, and B is random", INIT) == "contradicted"
+
+
+# --- a relative pronoun carries the previous clause's subject -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Use QLoRA, which quantises the base model to 4-bit", "用 QLoRA，它把基座模型量化到 4-bit"],
+)
+def test_which_and_it_refer_back_even_with_things_of_their_own(answer: str) -> None:
+    assert status(answer, point("qlora + quantize")) == "covered"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "QLoRA 很流行，其他方法也把基座模型量化",
+        "QLoRA is popular, and other methods quantise the base model",
+    ],
+)
+def test_another_subject_does_not_inherit(answer: str) -> None:
+    assert status(answer, point("qlora + quantize")) == "missed"
