@@ -20,7 +20,14 @@ from studykit.grading.clauses import bracket_depths, split_clauses
 from studykit.grading.lexicon import Lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import find_numbers, parse_numeric_form
-from studykit.grading.spotting import Occurrence, compiled_form, cue_spans, is_negated, spotter_for
+from studykit.grading.spotting import (
+    QUOTED,
+    Occurrence,
+    compiled_form,
+    cue_spans,
+    is_negated,
+    spotter_for,
+)
 
 if TYPE_CHECKING:
     from studykit.schema import KeyPoint, Misconception, Text
@@ -41,10 +48,6 @@ _NOUN_JOINTS = frozenset({"和", "与", "以及", "、"})  # split only between 
 _SUBJECT_LINK = re.compile(r"\s*(?:和|与|及|、|,|，|/|&|and|or)?\s*(?:the\s+)?", re.I)
 
 
-# quotation marks; a straight single quote only where it cannot be an apostrophe ('attention first' vs Adam's)
-_QUOTED = re.compile(
-    r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|(?<![A-Za-z0-9])'[^'\n]+'(?![A-Za-z0-9])"
-)
 _PARENTHETICAL = re.compile(r"[(（][^()（）]{4,}[)）]")
 _PROSE = re.compile(r"[\u4e00-\u9fff]|\w\s+\w")
 _RESPECTIVELY = re.compile(r"分别|各自|依次|(?<![A-Za-z])respectively(?![A-Za-z])", re.I)
@@ -276,7 +279,7 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
         previous = clause.sentence
         first = len(segments)
         quoted = tuple(  # prose in quotation marks; a quoted identifier ("q_proj") is still code
-            (m.start(), m.end()) for m in _QUOTED.finditer(text) if _PROSE.search(m.group()[1:-1])
+            (m.start(), m.end()) for m in QUOTED.finditer(text) if _PROSE.search(m.group()[1:-1])
         )
         for n, seg in enumerate(_bind(text, raw, clause.sentence, clause.sentence_text, occ)):
             seg.quoted = quoted

@@ -95,6 +95,10 @@ _CUE_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# quotation marks; a straight single quote only where it cannot be an apostrophe ('attention first' vs Adam's)
+QUOTED = re.compile(
+    r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|(?<![A-Za-z0-9])'[^'\n]+'(?![A-Za-z0-9])"
+)
 TYPO_MIN_LETTERS = 7  # shorter words are too close to each other ("larger"/"longer") to guess
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?![A-Za-z0-9_])")
 CJK_WINDOW = 8  # a cue negates a predicate up to ~8 CJK characters / ~5 words after it
@@ -327,10 +331,15 @@ def resolve_negation(
     spans = [(s, e) for _, s, e in found]
     entity_at = {s: lexicon.is_entity(cid) for cid, s, _ in found}
     cues = cue_spans(text, spans)
+    quotes = [(m.start(), m.end()) for m in QUOTED.finditer(text)] if cues else []
     out = []
     for cid, start, end in found:
         entity = lexicon.is_entity(cid)
-        negated = is_negated(text, start, cues, entity, spans, entity_at)
+        # a cue inside quotation marks stays there: 'the loss of "不相似" is twice …' does not negate twice
+        # (one outside still reaches in: 'B is not "random"')
+        home = next(((s, e) for s, e in quotes if s <= start < e), None)
+        own = [c for c in cues if next(((s, e) for s, e in quotes if s <= c[0] < e), home) == home]
+        negated = is_negated(text, start, own, entity, spans, entity_at)
         out.append(Occurrence(cid, start, end, negated, entity))
     return out
 

@@ -244,3 +244,23 @@ def test_which_and_it_refer_back_even_with_things_of_their_own(answer: str) -> N
 )
 def test_another_subject_does_not_inherit(answer: str) -> None:
     assert status(answer, point("qlora + quantize")) == "missed"
+
+
+# --- a negation inside quotation marks stays inside them ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'predicting "不相似" leaves W0 frozen',
+        "“不是这样”之后 W0 保持冻结",
+        "the 'not now' flag leaves W0 frozen",
+    ],
+)
+def test_a_quoted_negation_does_not_reach_outside_the_quote(text: str) -> None:
+    assert not negated(text, "frozen")
+
+
+@pytest.mark.parametrize("text", ['W0 is not "frozen"', "W0 不是“冻结”的"])
+def test_a_negation_outside_reaches_into_a_quote(text: str) -> None:
+    assert negated(text, "frozen")
