@@ -57,6 +57,8 @@ _PRONOUN = re.compile(
 )
 
 
+# "other methods …", "其他方法 …": a clause about something else than the sentence's subject
+_OTHER = re.compile(r"(?<![A-Za-z])(?:other|others|another)(?![A-Za-z])|其他|其它|别的|另一", re.I)
 # a clause opened by one of these is also about what the previous clause named, even with things of its own
 _RELATIVE = re.compile(r"\s*(?:(?:which|it|they)(?![A-Za-z])|它们|它|其(?![他它实中余次]))", re.I)
 
@@ -292,18 +294,31 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     last: dict[int, frozenset[str]] = {}
     subjects: dict[int, frozenset[str]] = {}
     latest: frozenset[str] = frozenset()
+    topic: dict[
+        int, frozenset[str]
+    ] = {}  # the subject the sentence opened with ("DoRA 改的是参数化，…")
     for seg in segments:
+        # "other methods …", "其他方法 …" are about something else: the sentence's subject does not reach them
+        other = bool(_OTHER.search(seg.text, seg.start, seg.end))
+        opens_with_predicate = bool(seg.occurrences) and not seg.occurrences[0].entity
         if seg.own_entities:
             if latest and _RELATIVE.match(seg.text, seg.start):
                 seg.relative = latest  # "call get_peft_model, which swaps the Linears for wrappers"
+            elif opens_with_predicate and not other and seg.sentence in topic:
+                seg.relative = topic[
+                    seg.sentence
+                ]  # "DoRA …, the weight is magnitude times direction (W0+BA)"
             last[seg.sentence] = latest = seg.own_entities
             subjects[seg.sentence] = seg.subjects
+            topic.setdefault(seg.sentence, seg.subjects)
         elif _LEADING_JOINT.match(seg.text, seg.start) and seg.sentence in subjects:
             seg.inherited = subjects[
                 seg.sentence
             ]  # "keeps W0 frozen and trains …": the subject trains
         elif seg.sentence in last:
             seg.inherited = last[seg.sentence]
+            if not other:  # "DoRA …，W' = …，把权重拆成幅度和方向"
+                seg.relative = topic[seg.sentence] - seg.inherited
         elif latest and _PRONOUN.match(seg.text, seg.start):
             seg.inherited = latest
     return segments

@@ -264,3 +264,20 @@ def test_a_quoted_negation_does_not_reach_outside_the_quote(text: str) -> None:
 @pytest.mark.parametrize("text", ['W0 is not "frozen"', "W0 不是“冻结”的"])
 def test_a_negation_outside_reaches_into_a_quote(text: str) -> None:
     assert negated(text, "frozen")
+
+
+# --- the sentence's opening subject reaches its later clauses (for claims only) -------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "QLoRA saves memory, 4-bit quantisation of the base weights",
+        "QLoRA 省显存，量化基座权重到 4-bit",
+        "QLoRA saves memory, W0 stays frozen, quantised to 4-bit",
+        "QLoRA 省显存，W0 冻结，量化到 4-bit",
+    ],
+)
+def test_a_later_clause_of_the_sentence_is_still_about_its_opening_subject(answer: str) -> None:
+    assert status(answer, point("qlora + quantize")) == "covered"
+    assert status(answer, point(misconceptions=("qlora + quantize",))) != "contradicted"
