@@ -16,7 +16,7 @@ MAX_CLAUSES = 600
 
 # ". " ends a sentence, except after a number ("0.5. "), an abbreviation such as e.g. / i.e. / w.r.t. / vs. / etc.
 _SENTENCE_END = re.compile(
-    r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)|…+"
+    r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\bincl\.)(?<!\bapprox\.)|…+"
 )
 _CLAUSE_SPLIT = re.compile(
     r"[，]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"

@@ -64,6 +64,13 @@ _MATRIX_A_NEXT = frozenset(
         "projects",
         "multiplies",
         "gets's",
+        "random",
+        "randomly",
+        "initialised",
+        "initialized",
+        "init",
+        "gaussian",
+        "kaiming",
     ]
 )
 
@@ -99,6 +106,7 @@ _CUE_RE = re.compile(
 QUOTED = re.compile(
     r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|(?<![A-Za-z0-9])'[^'\n]+'(?![A-Za-z0-9])"
 )
+_SHORT_CUES = frozenset("不没无未非")
 TYPO_MIN_LETTERS = 7  # shorter words are too close to each other ("larger"/"longer") to guess
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?![A-Za-z0-9_])")
 CJK_WINDOW = 8  # a cue negates a predicate up to ~8 CJK characters / ~5 words after it
@@ -282,6 +290,10 @@ def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if not (match.lastgroup or "").startswith("neg"):
             continue
         if any(covered[match.start() : match.end()]):
+            # a form that starts inside the cue ("不需要 all-gather" with the form 需要): its first character
+            # still negates what follows
+            if match.group()[0] in _SHORT_CUES and not covered[match.start()]:
+                spans.append((match.start(), match.start() + 1))
             continue
         spans.append((match.start(), match.end()))
     return spans

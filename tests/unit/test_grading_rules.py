@@ -11,7 +11,7 @@ from studykit.grading.lexicon import core_lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import find_numbers
 from studykit.grading.spotting import spotter_for
-from studykit.schema import KeyPoint
+from studykit.schema import BankFile, KeyPoint
 
 
 def _mis(claim: str) -> dict:
@@ -281,3 +281,68 @@ def test_a_negation_outside_reaches_into_a_quote(text: str) -> None:
 def test_a_later_clause_of_the_sentence_is_still_about_its_opening_subject(answer: str) -> None:
     assert status(answer, point("qlora + quantize")) == "covered"
     assert status(answer, point(misconceptions=("qlora + quantize",))) != "contradicted"
+
+
+# --- a form that starts inside a negation cue is still negated ----------------------------------------
+
+
+GATHER = BankFile.model_validate(
+    {
+        "schema_version": 1,
+        "document": "test.txt",
+        "title": {"zh": "测试", "en": "test"},
+        "concepts": {
+            "needs-gather": {"zh": ["需要 all-gather", "需要"], "en": ["need all-gather"]}
+        },
+        "questions": [
+            {
+                "id": "t-gather",
+                "source": {"section": {"zh": "一", "en": "one"}},
+                "tags": ["lora-basics"],
+                "difficulty": 1,
+                "kind": "concept",
+                "question": {"zh": "通信？", "en": "communication?"},
+                "answer": {
+                    "full": {"zh": "见要点", "en": "see points"},
+                    "key_points": [
+                        {
+                            "text": {
+                                "zh": "LoRA 不需要 all-gather",
+                                "en": "LoRA needs no all-gather",
+                            },
+                            "claims": ["lora + !needs-gather"],
+                        }
+                    ],
+                },
+            }
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("LoRA 不需要 all-gather", "covered"),  # the cue 不需要 overlaps the form 需要 all-gather
+        ("LoRA 并不需要", "covered"),
+        ("LoRA does not need all-gather", "covered"),
+        ("LoRA 需要 all-gather", "missed"),
+    ],
+)
+def test_a_form_inside_a_cue_keeps_the_negation(answer: str, expected: str) -> None:
+    assert status(answer, GATHER.questions[0].answer.key_points[0]) == expected
+
+
+# --- lexicon and article additions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer", ["A randomly initialised, B zero", "A initialised randomly, B zero"]
+)
+def test_a_sentence_initial_a_before_an_init_word_is_the_matrix(answer: str) -> None:
+    assert status(answer, INIT) == "covered"
+
+
+@pytest.mark.parametrize("answer", ["把 W0 冻住", "W0 stays frozen"])
+def test_common_words_for_frozen(answer: str) -> None:
+    assert status(answer, point("base-weights + frozen")) == "covered"
