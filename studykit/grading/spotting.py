@@ -64,13 +64,8 @@ _MATRIX_A_NEXT = frozenset(
         "projects",
         "multiplies",
         "gets's",
-        "random",
-        "randomly",
-        "initialised",
+        "initialised",  # "A initialised randomly" (but "A random init is common" is the article)
         "initialized",
-        "init",
-        "gaussian",
-        "kaiming",
     ]
 )
 

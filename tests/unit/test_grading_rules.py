@@ -337,7 +337,7 @@ def test_a_form_inside_a_cue_keeps_the_negation(answer: str, expected: str) -> N
 
 
 @pytest.mark.parametrize(
-    "answer", ["A randomly initialised, B zero", "A initialised randomly, B zero"]
+    "answer", ["A initialised randomly, B zero", "A initialized at random; B zero"]
 )
 def test_a_sentence_initial_a_before_an_init_word_is_the_matrix(answer: str) -> None:
     assert status(answer, INIT) == "covered"
