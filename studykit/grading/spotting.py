@@ -82,12 +82,8 @@ _NEGATION = (
     "not", "no", "never", "without", "neither", "nor", "cannot", "none", "rather than", "instead of",
     "n't", "non-", "un-", "doesnt", "dont", "isnt", "arent", "wont", "cant",
 )  # fmt: skip
-# A-不-A / A-没-A questions ask, they do not deny: 是不是, 有没有, 能不能, 会不会, 需不需要, 可不可以
-_A_NOT_A = r"(?P<keepq>(?P<qchar>[\u4e00-\u9fff])[不没](?P=qchar))"
 _CUE_RE = re.compile(
-    _A_NOT_A
-    + "|"
-    + "|".join(
+    "|".join(
         f"(?P<{group}{i}>{_cue_pattern})"
         for group, cues in (("keep", _NOT_NEGATION), ("neg", _NEGATION))
         for i, _cue_pattern in enumerate(
@@ -274,6 +270,14 @@ def _is_article(text: str, start: int, end: int) -> bool:
     return first not in _MATRIX_A_NEXT and second not in ("and", "or", "while", "but", "whereas")
 
 
+def _a_not_a(text: str, pos: int) -> bool:
+    """A-不-A / A-没-A questions ask, they do not deny: 是不是, 有没有, 能不能, 会不会, 需不需要, 可不可以."""
+    if not (0 < pos < len(text) - 1) or text[pos] not in "不没":
+        return False
+    before, after = text[pos - 1], text[pos + 1]
+    return before == after and bool(_CJK.match(before))
+
+
 def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Negation cues in `text` outside the spans of matched forms (a cue inside 不更新 is part of the form)."""
     covered = [False] * (len(text) + 1)  # which characters belong to a matched form
@@ -282,7 +286,7 @@ def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
             covered[i] = True
     spans = []
     for match in _CUE_RE.finditer(text):
-        if not (match.lastgroup or "").startswith("neg"):
+        if not (match.lastgroup or "").startswith("neg") or _a_not_a(text, match.start()):
             continue
         if any(covered[match.start() : match.end()]):
             # a form that starts inside the cue ("不需要 all-gather" with the form 需要): its first character
