@@ -321,6 +321,9 @@ def is_negated(
     if not before:
         return False
     cue_end = before[-1][1]
+    gap_text = text[cue_end:start]
+    if gap_text.count("(") + gap_text.count("（") > gap_text.count(")") + gap_text.count("）"):
+        return False  # "not effective (perplexity stays well above …)": an aside in brackets is not negated
     cjk, words = _gap(text[cue_end:start])
     if entity:
         between = [(s, e) for s, e in spans if cue_end <= s and e <= start]

@@ -346,3 +346,20 @@ def test_a_sentence_initial_a_before_an_init_word_is_the_matrix(answer: str) -> 
 @pytest.mark.parametrize("answer", ["把 W0 冻住", "W0 stays frozen"])
 def test_common_words_for_frozen(answer: str) -> None:
     assert status(answer, point("base-weights + frozen")) == "covered"
+
+
+# --- a negation does not reach into an aside in brackets ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["it is not cheap (W0 stays frozen all the time)", "这不便宜（W0 一直冻结）"]
+)
+def test_a_cue_does_not_reach_into_an_open_bracket(text: str) -> None:
+    assert not negated(text, "frozen")
+
+
+@pytest.mark.parametrize(
+    "text", ["W0 is not (as often said) frozen", "W0 并没有（像常说的那样）冻结"]
+)
+def test_a_closed_aside_between_cue_and_predicate_keeps_the_negation(text: str) -> None:
+    assert negated(text, "frozen")
