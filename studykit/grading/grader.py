@@ -294,9 +294,8 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     last: dict[int, frozenset[str]] = {}
     subjects: dict[int, frozenset[str]] = {}
     latest: frozenset[str] = frozenset()
-    topic: dict[
-        int, frozenset[str]
-    ] = {}  # the subject the sentence opened with ("DoRA 改的是参数化，…")
+    # the subject each sentence opened with ("DoRA 改的是参数化，…")
+    topic: dict[int, frozenset[str]] = {}
     for seg in segments:
         # "other methods …", "其他方法 …" are about something else: the sentence's subject does not reach them
         other = bool(_OTHER.search(seg.text, seg.start, seg.end))
@@ -305,16 +304,16 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
             if latest and _RELATIVE.match(seg.text, seg.start):
                 seg.relative = latest  # "call get_peft_model, which swaps the Linears for wrappers"
             elif opens_with_predicate and not other and seg.sentence in topic:
-                seg.relative = topic[
-                    seg.sentence
-                ]  # "DoRA …, the weight is magnitude times direction (W0+BA)"
+                # "DoRA …, the weight is magnitude times direction (W0+BA)"
+                seg.relative = topic[seg.sentence]
             last[seg.sentence] = latest = seg.own_entities
             subjects[seg.sentence] = seg.subjects
             topic.setdefault(seg.sentence, seg.subjects)
         elif _LEADING_JOINT.match(seg.text, seg.start) and seg.sentence in subjects:
-            seg.inherited = subjects[
-                seg.sentence
-            ]  # "keeps W0 frozen and trains …": the subject trains
+            # "keeps W0 frozen and trains …": the subject trains
+            seg.inherited = subjects[seg.sentence]
+            if not other:
+                seg.relative = topic[seg.sentence] - seg.inherited
         elif seg.sentence in last:
             seg.inherited = last[seg.sentence]
             if not other:  # "DoRA …，W' = …，把权重拆成幅度和方向"
@@ -465,13 +464,24 @@ def stated_in(
     for a, b in pairwise(segments):
         if a.sentence != b.sentence or (misconception and b.after_vs):
             continue
-        joinable = claim.alternatives if b.after_vs else relational
+        # "下游任务需要变的是上下文表示，主要在 attention 和 FFN 里": a clause of things only completes the
+        # predicates of a clause before it that has no things of its own
+        completes = not misconception and _predicates_only(a) and _things_only(b)
+        joinable = claim.alternatives if b.after_vs or completes else relational
         for alt in joinable:
             if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
                 continue
             if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
                 return _joined(a, b)
     return None
+
+
+def _predicates_only(seg: Segment) -> bool:
+    return bool(seg.occurrences) and not seg.own_entities
+
+
+def _things_only(seg: Segment) -> bool:
+    return bool(seg.occurrences) and all(o.entity and not o.negated for o in seg.occurrences)
 
 
 def _contributes(alt: Alternative, a: Segment, b: Segment, lexicon: Lexicon) -> bool:

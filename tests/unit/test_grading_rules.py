@@ -363,3 +363,15 @@ def test_a_cue_does_not_reach_into_an_open_bracket(text: str) -> None:
 )
 def test_a_closed_aside_between_cue_and_predicate_keeps_the_negation(text: str) -> None:
     assert negated(text, "frozen")
+
+
+# --- a clause of things only completes the predicates before it (claims only) --------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["训练时需要冻结的，主要是 W0", "what stays frozen during training, mostly W0"],
+)
+def test_a_clause_of_things_completes_a_clause_of_predicates(answer: str) -> None:
+    assert status(answer, point("base-weights + frozen")) == "covered"
+    assert status(answer, point(misconceptions=("base-weights + frozen",))) != "contradicted"
