@@ -181,7 +181,8 @@ def write_results(name: str, text: str) -> None:
         "Written by `bench/grading_eval.py`. Kinds: correct (zh/en), half, wrong (confident, same vocabulary), "
         "off-topic; see tests/grading_eval/README.md. Targets: correct Good/Easy ≥ 90 %, wrong Good/Easy ≤ 5 %, "
         "ordering ≥ 95 %, half mostly Hard, off-topic Again. The claims and the rating cuts were tuned with the dev "
-        "set in view, so dev figures are optimistic; the holdout set is the honest measure.\n"
+        "set in view, and from 2026-12-05 22:30 UTC with the holdout and fresh sets too, so their figures are "
+        "optimistic; fresh2 is the unseen measure.\n"
     )
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else header
     pattern = re.compile(rf"<!-- {name} -->.*?<!-- /{name} -->", re.S)

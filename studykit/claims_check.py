@@ -70,7 +70,7 @@ def _is_code(text: str) -> bool:
 
 def _triggers(point: KeyPoint, claim: str, text: str) -> bool:
     segments = asserted(analyse(text, point.lexicon))
-    return stated_in(parse_claim(claim), segments, point.lexicon) is not None
+    return stated_in(parse_claim(claim), segments, point.lexicon, misconception=True) is not None
 
 
 def _misconception_checks(point: KeyPoint, question: Question) -> list[tuple[int, str]]:

@@ -1,7 +1,7 @@
 """Split an answer into sentences and clauses, the units a claim must be stated in.
 
 Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360) and at
-contrast words (但/但是/而/而是/然而/不过/同时; but, whereas, while, however, although). 、 and "and" do not split
+contrast words (但/但是/而/而是/然而/不过/同时/相比之下; but, whereas, while, however, although, vs). 、 and "and" do not split
 here; a colon splits, but the clause after it keeps the subjects before it ("lora_alpha=32: makes …"; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
 The analysed text is capped so that no answer makes grading unbounded.
 """
@@ -16,7 +16,7 @@ MAX_CLAUSES = 600
 
 # ". " ends a sentence, except after a number ("0.5. "), an abbreviation such as e.g. / i.e. / w.r.t. / vs. / etc.
 _SENTENCE_END = re.compile(
-    r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)|…+"
+    r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\bincl\.)(?<!\bapprox\.)|…+"
 )
 _CLAUSE_SPLIT = re.compile(
     r"[，]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
@@ -26,6 +26,9 @@ _CLAUSE_SPLIT = re.compile(
 
 
 _COLON = re.compile(r"[:：](?!//)")
+# "X vs Y" sets two things apart, also inside brackets ("(warning 文本 vs tqdm 条)"); "0.71 vs 0.75" compares values
+_VS = r"(?<![A-Za-z])(?:vs\.?|versus)(?![A-Za-z])"
+_VERSUS = re.compile(rf"(?<![\d%])(?<![\d%] ){_VS}|{_VS}(?!\s?[-+]?[\d.])|相比之下|对比之下", re.I)
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,12 @@ class Clause:
     after_colon: bool = (
         False  # "lora_alpha=32: makes …": it also keeps the subjects before the colon
     )
+    after_vs: bool = (
+        False  # "head-only vs full fine-tuning": a claim may join it with the clause before
+    )
 
 
-def _depths(text: str) -> list[int]:
+def bracket_depths(text: str) -> list[int]:
     """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”: the comma inside does
     not split)."""
     depth, in_quote, out = 0, False, []
@@ -54,7 +60,7 @@ def _depths(text: str) -> list[int]:
 
 
 def _pieces(pattern: re.Pattern[str], text: str, nested_ok: bool = False) -> list[str]:
-    depths = _depths(text) if nested_ok else None
+    depths = bracket_depths(text) if nested_ok else None
     out, last = [], 0
     for match in pattern.finditer(text):
         if depths is not None and depths[match.start()] > 0:
@@ -70,10 +76,14 @@ def split_clauses(answer: str) -> list[Clause]:
     text = answer[:MAX_ANALYSED_CHARS]
     clauses: list[Clause] = []
     for index, sentence in enumerate(s for s in _pieces(_SENTENCE_END, text) if s.strip()):
-        for piece in _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True):
-            for n, part in enumerate(_pieces(_COLON, piece, nested_ok=True)):
-                if part.strip():
-                    clauses.append(Clause(part.strip(), index, sentence.strip(), n > 0))
+        for chunk in _pieces(_CLAUSE_SPLIT, sentence, nested_ok=True):
+            for v, piece in enumerate(_pieces(_VERSUS, chunk)):
+                for n, part in enumerate(_pieces(_COLON, piece, nested_ok=True)):
+                    if part.strip():
+                        after_vs = v > 0 and n == 0
+                        clauses.append(
+                            Clause(part.strip(), index, sentence.strip(), n > 0, after_vs)
+                        )
             if len(clauses) >= MAX_CLAUSES:
                 return clauses
     return clauses

@@ -16,11 +16,18 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from studykit.grading.claims import Alternative, Atom, Claim, parse_claim
-from studykit.grading.clauses import split_clauses
+from studykit.grading.clauses import bracket_depths, split_clauses
 from studykit.grading.lexicon import Lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import find_numbers, parse_numeric_form
-from studykit.grading.spotting import Occurrence, compiled_form, cue_spans, is_negated, spotter_for
+from studykit.grading.spotting import (
+    QUOTED,
+    Occurrence,
+    compiled_form,
+    cue_spans,
+    is_negated,
+    spotter_for,
+)
 
 if TYPE_CHECKING:
     from studykit.schema import KeyPoint, Misconception, Text
@@ -32,23 +39,28 @@ MAX_OPTIONS = 32  # matches kept per term when assigning distinct matches: bound
 
 # "B is zero and A random": split at a conjunction when both halves are complete statements
 _CONJUNCTION = re.compile(
-    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|同时|并(?![不没非未无])"
+    r"(?<![A-Za-z])(?:and|as well as)(?![A-Za-z])|并且|而且|以及|且|和|与|、|同时|并(?![不没非未无])"
 )
 _LEADING_JOINT = re.compile(
     r"\s*(?:(?:and|then|also)(?![A-Za-z])|并且|而且|并(?![不没非未无])|且|同时|然后|再)", re.I
 )
-_NOUN_JOINTS = frozenset({"和", "与", "以及"})
+_NOUN_JOINTS = frozenset({"和", "与", "以及", "、"})  # split only between two complete statements
 _SUBJECT_LINK = re.compile(r"\s*(?:和|与|及|、|,|，|/|&|and|or)?\s*(?:the\s+)?", re.I)
 
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》")
 _PARENTHETICAL = re.compile(r"[(（][^()（）]{4,}[)）]")
 _PROSE = re.compile(r"[\u4e00-\u9fff]|\w\s+\w")
 _RESPECTIVELY = re.compile(r"分别|各自|依次|(?<![A-Za-z])respectively(?![A-Za-z])", re.I)
 _PRONOUN = re.compile(
-    r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其|这个|该矩阵|这)",
+    r"\s*(?:(?:it|its|they|their|this|these|that|which)(?![A-Za-z])|它们|它|其(?![他它实中余次])|这个|该矩阵|这)",
     re.I,
 )
+
+
+# "other methods …", "其他方法 …": a clause about something else than the sentence's subject
+_OTHER = re.compile(r"(?<![A-Za-z])(?:other|others|another)(?![A-Za-z])|其他|其它|别的|另一", re.I)
+# a clause opened by one of these is also about what the previous clause named, even with things of its own
+_RELATIVE = re.compile(r"\s*(?:(?:which|it|they)(?![A-Za-z])|它们|它|其(?![他它实中余次]))", re.I)
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,10 @@ class Segment:
     occurrences: list[Occurrence]
     inherited: frozenset[str] = field(default_factory=frozenset)
     quoted: tuple[tuple[int, int], ...] = ()  # spans in quotation marks: mentioned, not asserted
+    after_vs: bool = False  # the first segment of a clause that follows "vs"
+    # what "which …" / "它 …" may refer back to: it helps state a claim, never a misconception (the pronoun
+    # may point at the sentence's subject instead: "it does not shrink the model; it shrinks the params")
+    relative: frozenset[str] = field(default_factory=frozenset)
     mask_quoted: bool = False  # this view ignores what is in quotation marks
 
     def in_quotes(self, pos: int) -> bool:
@@ -183,6 +199,20 @@ def _respectively(
     ]
 
 
+def _statement_items(text: str, occ: list[Occurrence], start: int, end: int) -> bool:
+    """Whether the items of a 、 list on both sides of the mark at start..end are statements that open with
+    their subject ("A 随机初始化、B 初始化为 0"), not things ("在表达力、参数量、推理开销之间")."""
+    before = text.rfind("、", 0, start) + 1
+    after = text.find("、", end)
+    after = len(text) if after < 0 else after
+    left = [o for o in occ if before <= o.start < start]
+    right = [o for o in occ if end <= o.start < after]
+    return all(
+        side and side[0].entity and not side[0].negated and _complete(side)
+        for side in (left, right)
+    )
+
+
 def _bind(
     text: str, raw: str, sentence: int, sentence_raw: str, occ: list[Occurrence]
 ) -> list[Segment]:
@@ -202,6 +232,7 @@ def _bind(
                 Segment(text, aside.start(), aside.end(), raw, sentence, sentence_raw, inside),
             ]
     cuts = [0]
+    depths = bracket_depths(text)
     for match in _CONJUNCTION.finditer(text):
         if any(o.start < match.end() and match.start() < o.end for o in occ):
             continue  # the conjunction is inside a concept's form
@@ -218,6 +249,10 @@ def _bind(
             and not right[0].negated
             and right[0].concept not in {o.concept for o in left}
         )
+        if match.group() == "、" and not (
+            not depths[match.start()] and _statement_items(text, occ, match.start(), match.end())
+        ):
+            continue  # 、 lists things ("比较基座、未合并和合并后的 LoRA") unless it joins two statements
         if _complete(left) and (_complete(right) or new_predicate or new_subject):
             cuts.append(match.start())
     cuts.append(len(text))
@@ -246,10 +281,11 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
         previous = clause.sentence
         first = len(segments)
         quoted = tuple(  # prose in quotation marks; a quoted identifier ("q_proj") is still code
-            (m.start(), m.end()) for m in _QUOTED.finditer(text) if _PROSE.search(m.group()[1:-1])
+            (m.start(), m.end()) for m in QUOTED.finditer(text) if _PROSE.search(m.group()[1:-1])
         )
-        for seg in _bind(text, raw, clause.sentence, clause.sentence_text, occ):
+        for n, seg in enumerate(_bind(text, raw, clause.sentence, clause.sentence_text, occ)):
             seg.quoted = quoted
+            seg.after_vs = clause.after_vs and n == 0
             segments.append(seg)
         last_clause = (raw, len({(o.start, o.end) for o in occ}), first)
     # "B, the up-projection, is initialised to zero": a clause without a subject of its own inherits the
@@ -258,16 +294,30 @@ def analyse(answer: str, lexicon: Lexicon) -> list[Segment]:
     last: dict[int, frozenset[str]] = {}
     subjects: dict[int, frozenset[str]] = {}
     latest: frozenset[str] = frozenset()
+    # the subject each sentence opened with ("DoRA 改的是参数化，…")
+    topic: dict[int, frozenset[str]] = {}
     for seg in segments:
+        # "other methods …", "其他方法 …" are about something else: the sentence's subject does not reach them
+        other = bool(_OTHER.search(seg.text, seg.start, seg.end))
+        opens_with_predicate = bool(seg.occurrences) and not seg.occurrences[0].entity
         if seg.own_entities:
+            if latest and _RELATIVE.match(seg.text, seg.start):
+                seg.relative = latest  # "call get_peft_model, which swaps the Linears for wrappers"
+            elif opens_with_predicate and not other and seg.sentence in topic:
+                # "DoRA …, the weight is magnitude times direction (W0+BA)"
+                seg.relative = topic[seg.sentence]
             last[seg.sentence] = latest = seg.own_entities
             subjects[seg.sentence] = seg.subjects
+            topic.setdefault(seg.sentence, seg.subjects)
         elif _LEADING_JOINT.match(seg.text, seg.start) and seg.sentence in subjects:
-            seg.inherited = subjects[
-                seg.sentence
-            ]  # "keeps W0 frozen and trains …": the subject trains
+            # "keeps W0 frozen and trains …": the subject trains
+            seg.inherited = subjects[seg.sentence]
+            if not other:
+                seg.relative = topic[seg.sentence] - seg.inherited
         elif seg.sentence in last:
             seg.inherited = last[seg.sentence]
+            if not other:  # "DoRA …，W' = …，把权重拆成幅度和方向"
+                seg.relative = topic[seg.sentence] - seg.inherited
         elif latest and _PRONOUN.match(seg.text, seg.start):
             seg.inherited = latest
     return segments
@@ -278,12 +328,14 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
     if atom.is_concept:
         opposite = lexicon.opposite(atom.value)
         out: list[object] = []
-        for i, o in enumerate(seg.occurrences):
+        for o in seg.occurrences:
             same = o.concept == atom.value and o.negated == atom.negated
             flipped = bool(opposite) and o.concept == opposite and o.negated != atom.negated
             if same or flipped:  # "not trainable" states `frozen`
-                out.append(i)
-        if not atom.negated and atom.value in seg.inherited:
+                # identified by its span: words that are forms of two concepts (变大 = increase and bigger)
+                # state one thing, so they cannot fill two terms of a claim
+                out.append((o.start, o.end))
+        if not atom.negated and (atom.value in seg.inherited or atom.value in seg.relative):
             out.append(("inherited", atom.value))
         return out
     cues = seg.cues
@@ -357,38 +409,79 @@ def asserted(segments: list[Segment]) -> list[Segment]:
 # 方向反了", "the write-up's truncation=True is wrong"): a sentence that calls something wrong is a critique,
 # not an assertion of the misconception it describes.
 _CRITIQUE = re.compile(
-    r"错误|写错|不对|有问题|是错的|弄反|搞反|反了|站不住|不成立|自相矛盾|误以为|误区|是 ?bug"
+    r"错误|写错|不对|不正确|不准确|有误|有问题|是错的|弄反|搞反|反了|站不住|不成立|自相矛盾|误以为|误区|是 ?bug"
     r"|(?<![A-Za-z])(?:wrong|incorrect|mistaken|mistake|misconception|myth|flawed|is a bug|not true|"
     r"doesn't hold|does not hold|is false)(?![A-Za-z])",
     re.IGNORECASE,
 )
 
 
+# Reported speech: "文中说 …", "按文中的比例 …", "the write-up says …", "with the doc's own split …" attribute
+# what follows to the source document (the reference answers do this when they correct it), unless the
+# sentence agrees with it ("the write-up is right", "正如文中所说").
+_REPORTED = re.compile(
+    r"文中|原文|文档[里中说称写]|文章[里中说称写]|资料[里中说]|作者[说称认]|它说|他说|据称|号称"
+    r"|(?<![A-Za-z])(?:according to|the (?:doc|docs|document|write-?up|article|post|author|source|notes?|"
+    r"tutorial|blog)(?:'s)?(?![A-Za-z])(?! (?:is|was) (?:right|correct))|(?:it|they|he|she) (?:says|claims|said|claimed)"
+    r"(?![A-Za-z]))",
+    re.IGNORECASE,
+)
+_ENDORSED = re.compile(
+    r"正如|如同.{0,8}所|说得对|没错|是对的|(?<![不])正确|确实|同意|(?<![A-Za-z])(?:is right|are right|was right|"
+    r"is correct|correctly|rightly|as the \w+ (?:says|notes|states|shows)|agree)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _reported(sentence: str) -> bool:
+    """Whether a sentence reports what the source says without agreeing with it."""
+    return bool(_REPORTED.search(sentence)) and not _ENDORSED.search(sentence)
+
+
 def _endorsed(segments: list[Segment]) -> list[Segment]:
-    """The asserted segments of sentences that do not criticise what they describe."""
-    return [seg for seg in asserted(segments) if not _CRITIQUE.search(seg.sentence_raw)]
+    """The asserted segments of sentences that neither criticise nor merely report what they describe."""
+    return [
+        replace(seg, relative=frozenset()) if seg.relative else seg
+        for seg in asserted(segments)
+        if not _CRITIQUE.search(seg.sentence_raw) and not _reported(seg.sentence_raw)
+    ]
 
 
-def stated_in(claim: Claim, segments: list[Segment], lexicon: Lexicon) -> Segment | None:
+def stated_in(
+    claim: Claim, segments: list[Segment], lexicon: Lexicon, misconception: bool = False
+) -> Segment | None:
     """The first segment that states the claim (any alternative, all its terms), or None.
 
     A relational alternative (two entity terms) may also be stated across two adjacent clauses of one
-    sentence, each contributing part of it."""
+    sentence, each contributing part of it; so may any claim (not a misconception) across "vs" ("head-only
+    vs full fine-tuning" compares the two; "warning vs tqdm bar" does not say a bar is a warning)."""
     for seg in segments:
         if any(_alternative_in(alt, seg, lexicon) for alt in claim.alternatives):
             return seg
     relational = [alt for alt in claim.alternatives if _relational(alt, lexicon)]
-    if not relational:
+    if not relational and misconception:
         return None
     for a, b in pairwise(segments):
-        if a.sentence != b.sentence:
+        if a.sentence != b.sentence or (misconception and b.after_vs):
             continue
-        for alt in relational:
+        # "下游任务需要变的是上下文表示，主要在 attention 和 FFN 里": a clause of things only completes the
+        # predicates of a clause before it that has no things of its own
+        completes = not misconception and _predicates_only(a) and _things_only(b)
+        joinable = claim.alternatives if b.after_vs or completes else relational
+        for alt in joinable:
             if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
                 continue
             if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
                 return _joined(a, b)
     return None
+
+
+def _predicates_only(seg: Segment) -> bool:
+    return bool(seg.occurrences) and not seg.own_entities
+
+
+def _things_only(seg: Segment) -> bool:
+    return bool(seg.occurrences) and all(o.entity and not o.negated for o in seg.occurrences)
 
 
 def _contributes(alt: Alternative, a: Segment, b: Segment, lexicon: Lexicon) -> bool:
@@ -416,8 +509,9 @@ def _hit(item: Misconception, seg: Segment) -> MisconceptionHit:
 def grade_point(index: int, point: KeyPoint, answer: str, segments: list[Segment]) -> PointResult:
     """One key point against the analysed answer."""
     lexicon = point.lexicon
+    endorsed = _endorsed(segments) if point.misconceptions else []
     for item in point.misconceptions:
-        seg = stated_in(parse_claim(item.claim), _endorsed(segments), lexicon)
+        seg = stated_in(parse_claim(item.claim), endorsed, lexicon, misconception=True)
         if seg is not None:
             return PointResult(
                 index, "contradicted", False, 0.0, seg.sentence_raw, point.weight, _hit(item, seg)

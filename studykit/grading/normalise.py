@@ -29,6 +29,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\in\b"), "∈"),
     (re.compile(r"\\?\bdelta\s*_?\s*W\b|\bdW\b|[Δ∆]\s*W\b", re.IGNORECASE), "ΔW"),
     (re.compile(r"\\Delta\b|∆"), "Δ"),
+    # "W + sum_i λ_i B_i A_i", "\\sum_{i}": the summation sign
+    (re.compile(r"\\sum(?:_\{?[A-Za-z0-9]\}?)?|\bsum_\{?[A-Za-z0-9]\}?(?![A-Za-z0-9])|∑"), "Σ"),
     (re.compile(r"\bnon(?=zero\b|trainable\b|linear\b)", re.IGNORECASE), "non-"),
 )
 _SYMBOLS = str.maketrans(

@@ -18,7 +18,7 @@ _NUMBER = re.compile(
     r"(?:\s*\^\s*\(?(?P<pow>[-+]?\d+)\)?)?"
     r"(?:[eE](?P<e>[-+]?\d+))?"
     r"(?:\s*\*\s*10\s*(?:\^|\*\*)\s*\(?(?P<x10>[-+]?\d+)\)?)?"
-    r"(?:\s*(?P<pct>%)|(?P<mul>[kKMB](?![A-Za-z0-9_])| ?[kKM](?![A-Za-z0-9_])|万|亿|千|\s*(?:thousand|million|billion)\b))?"
+    r"(?:\s*(?P<pct>%)|(?P<mul>[kKMB](?![A-Za-z0-9_])| ?[kKM](?![A-Za-z0-9_])|\s?(?:万|亿|千)|\s*(?:thousand|million|billion)\b))?"
 )
 _MULTIPLIERS = {
     "k": 1e3, "K": 1e3, "千": 1e3, "thousand": 1e3,

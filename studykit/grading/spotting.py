@@ -28,6 +28,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORDCHAR = "A-Za-z0-9_"
 _LEFT_EDGE = rf"(?<![{_WORDCHAR}])(?<!\d\.)"
 _RIGHT_EDGE = rf"(?![{_WORDCHAR}])(?!\.\d)"
+_INDEX = r"(?:_(?:[ijkn]|\d)(?![A-Za-z0-9_]))?"  # a one-character subscript after a single letter
 # words after a clause-initial capital "A" that make it the matrix, not the article ("A is", "A and B")
 _MATRIX_A_NEXT = frozenset(
     [
@@ -63,6 +64,8 @@ _MATRIX_A_NEXT = frozenset(
         "projects",
         "multiplies",
         "gets's",
+        "initialised",  # "A initialised randomly" (but "A random init is common" is the article)
+        "initialized",
     ]
 )
 
@@ -70,8 +73,8 @@ _MATRIX_A_NEXT = frozenset(
 _NOT_NEGATION = (
     "不仅", "不只", "不但", "不同", "不断", "不少", "不错", "不久", "非常", "无论", "不管", "并非只", "不光",
     "不论", "不得不", "没错", "区别", "分别", "特别", "类别", "识别", "级别", "差别", "个别", "辨别", "判别",
-    "别的", "告别", "除非", "无损", "未来", "无穷", "无限",
-    "not only", "not just", "no matter", "nothing but", "no longer than", "not least",
+    "别的", "告别", "除非", "无损", "未来", "无穷", "无限", "是否", "能否", "可否",
+    "not only", "not just", "no matter", "whether or not", "nothing but", "no longer than", "not least",
 )  # fmt: skip
 _NEGATION = (
     "并不", "不会", "不是", "不能", "不必", "无需", "无须", "不需要", "不用", "没有", "并没有", "无法", "未", "非",
@@ -90,6 +93,11 @@ _CUE_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# quotation marks; a straight single quote only where it cannot be an apostrophe ('attention first' vs Adam's)
+QUOTED = re.compile(
+    r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|(?<![A-Za-z0-9])'[^'\n]+'(?![A-Za-z0-9])"
+)
+_SHORT_CUES = frozenset("不没无未非")
 TYPO_MIN_LETTERS = 7  # shorter words are too close to each other ("larger"/"longer") to guess
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?![A-Za-z0-9_])")
 CJK_WINDOW = 8  # a cue negates a predicate up to ~8 CJK characters / ~5 words after it
@@ -132,7 +140,8 @@ def form_pattern(form: str) -> str | None:
     if not text or text.startswith("="):
         return None
     if len(text) == 1 and _LATIN.fullmatch(text):
-        return f"(?-i:{_LEFT_EDGE}{re.escape(text)}{_RIGHT_EDGE})"
+        # an indexed copy is the same thing: B_i, A_1 (the i-th adapter's matrices)
+        return f"(?-i:{_LEFT_EDGE}{re.escape(text)}{_INDEX}{_RIGHT_EDGE})"
     prefix = text.endswith("*") and len(text) > 1 and _LATIN.fullmatch(text[-2]) is not None
     if prefix:
         text = text[:-1]
@@ -261,6 +270,14 @@ def _is_article(text: str, start: int, end: int) -> bool:
     return first not in _MATRIX_A_NEXT and second not in ("and", "or", "while", "but", "whereas")
 
 
+def _a_not_a(text: str, pos: int) -> bool:
+    """A-不-A / A-没-A questions ask, they do not deny: 是不是, 有没有, 能不能, 会不会, 需不需要, 可不可以."""
+    if not (0 < pos < len(text) - 1) or text[pos] not in "不没":
+        return False
+    before, after = text[pos - 1], text[pos + 1]
+    return before == after and bool(_CJK.match(before))
+
+
 def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Negation cues in `text` outside the spans of matched forms (a cue inside 不更新 is part of the form)."""
     covered = [False] * (len(text) + 1)  # which characters belong to a matched form
@@ -269,9 +286,13 @@ def cue_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
             covered[i] = True
     spans = []
     for match in _CUE_RE.finditer(text):
-        if not (match.lastgroup or "").startswith("neg"):
+        if not (match.lastgroup or "").startswith("neg") or _a_not_a(text, match.start()):
             continue
         if any(covered[match.start() : match.end()]):
+            # a form that starts inside the cue ("不需要 all-gather" with the form 需要): its first character
+            # still negates what follows
+            if match.group()[0] in _SHORT_CUES and not covered[match.start()]:
+                spans.append((match.start(), match.start() + 1))
             continue
         spans.append((match.start(), match.end()))
     return spans
@@ -300,6 +321,9 @@ def is_negated(
     if not before:
         return False
     cue_end = before[-1][1]
+    gap_text = text[cue_end:start]
+    if gap_text.count("(") + gap_text.count("（") > gap_text.count(")") + gap_text.count("）"):
+        return False  # "not effective (perplexity stays well above …)": an aside in brackets is not negated
     cjk, words = _gap(text[cue_end:start])
     if entity:
         between = [(s, e) for s, e in spans if cue_end <= s and e <= start]
@@ -321,10 +345,15 @@ def resolve_negation(
     spans = [(s, e) for _, s, e in found]
     entity_at = {s: lexicon.is_entity(cid) for cid, s, _ in found}
     cues = cue_spans(text, spans)
+    quotes = [(m.start(), m.end()) for m in QUOTED.finditer(text)] if cues else []
     out = []
     for cid, start, end in found:
         entity = lexicon.is_entity(cid)
-        negated = is_negated(text, start, cues, entity, spans, entity_at)
+        # a cue inside quotation marks stays there: 'the loss of "不相似" is twice …' does not negate twice
+        # (one outside still reaches in: 'B is not "random"')
+        home = next(((s, e) for s, e in quotes if s <= start < e), None)
+        own = [c for c in cues if next(((s, e) for s, e in quotes if s <= c[0] < e), home) == home]
+        negated = is_negated(text, start, own, entity, spans, entity_at)
         out.append(Occurrence(cid, start, end, negated, entity))
     return out
 
