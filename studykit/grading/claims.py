@@ -19,10 +19,11 @@ from typing import Literal
 from studykit.grading.lexicon import CONCEPT_ID, Lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import parse_numeric_form
+from studykit.text_fold import CJK_CHAR
 
 MAX_CLAIM_CHARS = 600
 FORMULA_CHARS = frozenset("/*()^=+√≪≤≥∈")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK = CJK_CHAR
 
 AtomKind = Literal["concept", "number", "formula", "phrase"]
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import logging
 import math
 import re
-import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import jieba
+import jieba  # type: ignore[import-untyped]  # ships no type information
 from rapidfuzz import fuzz, process
 
 from studykit.grading.clauses import MAX_ANALYSED_CHARS
+from studykit.text_fold import CJK_RUN, fold_spaces
 
 if TYPE_CHECKING:
     from studykit.schema import KeyPoint
@@ -31,8 +31,7 @@ TOKEN_SHARE = 0.6  # share of a candidate's content units that must appear in th
 PARTIAL_MIN = 85.0  # rapidfuzz partial_ratio for a near-verbatim match
 WORD_FUZZ_MIN = 85.0  # fuzzy equality of two English words ("initialised" ~ "initialized")
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_RUN = CJK_RUN
 _WORD = re.compile(r"[a-z0-9α-ωδΔ√]+(?:[-'.][a-z0-9]+)*", re.IGNORECASE)
 _STOP_EN_WORDS = (
     "a an the of to in on for is are be been being with and or by as at it its this that these those "
@@ -49,8 +48,7 @@ _STOP_ZH = frozenset(_STOP_ZH_WORDS.split())
 @lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """NFKC (full-width -> ASCII), lower case, unified spaces."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"\s+", " ", text).strip()
+    return fold_spaces(text)
 
 
 @lru_cache(maxsize=1024)

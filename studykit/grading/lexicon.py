@@ -175,7 +175,9 @@ def core_lexicon() -> Lexicon:
 def file_lexicon(data: object) -> Lexicon:
     """Core + the valid local concepts of a bank file's raw data (invalid ones are reported by the schema)."""
     core = core_lexicon()
-    local = data.get("concepts") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return core
+    local = data.get("concepts")
     if not isinstance(local, dict):
         return core
     parsed: dict[str, Concept] = {}

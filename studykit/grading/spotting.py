@@ -21,10 +21,11 @@ from functools import lru_cache
 from studykit.grading.lexicon import Lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import Number, NumericForm, find_numbers, parse_numeric_form
+from studykit.text_fold import CJK_CHAR
 
 FORMULA_CHARS = frozenset("/*()^=+√≪≤≥∈")
 _LATIN = re.compile(r"[A-Za-z]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK = CJK_CHAR
 _WORDCHAR = "A-Za-z0-9_"
 _LEFT_EDGE = rf"(?<![{_WORDCHAR}])(?<!\d\.)"
 _RIGHT_EDGE = rf"(?![{_WORDCHAR}])(?!\.\d)"
@@ -246,7 +247,7 @@ class Spotter:
         return -1, ""
 
     def _numbers(self, text: str, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-        out = []
+        out: list[tuple[str, int, int]] = []
         for number in find_numbers(text):
             if any(s < number.end and number.start < e for _, s, e in taken):
                 continue
