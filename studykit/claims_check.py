@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from studykit.grading.claims import parse_claim, weak_alternatives
-from studykit.grading.grader import analyse, asserted, grade_point, stated_in
+from studykit.grading.grader import grade_point
+from studykit.grading.segments import analyse
+from studykit.grading.stating import asserted, stated_in
 from studykit.schema import BankFile, KeyPoint, Question
 from studykit.text_fold import CJK_CHAR
 

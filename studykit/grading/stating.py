@@ -1,0 +1,186 @@
+"""Whether the answer's segments state a claim: matched terms, joined clauses, critiques and reported speech."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from itertools import pairwise
+
+from studykit.grading.claims import Alternative, Atom, Claim
+from studykit.grading.forms import compiled_form
+from studykit.grading.lexicon import Lexicon
+from studykit.grading.negation import is_negated
+from studykit.grading.numbers import find_numbers, parse_numeric_form
+from studykit.grading.segments import Segment
+
+MAX_OPTIONS = 32  # matches kept per term when assigning distinct matches: bounded search
+
+
+def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
+    """Everything in the segment that satisfies the atom, as hashable ids (so a repeated term needs another one)."""
+    if atom.is_concept:
+        opposite = lexicon.opposite(atom.value)
+        out: list[object] = []
+        for o in seg.occurrences:
+            same = o.concept == atom.value and o.negated == atom.negated
+            flipped = bool(opposite) and o.concept == opposite and o.negated != atom.negated
+            if same or flipped:  # "not trainable" states `frozen`
+                # identified by its span: words that are forms of two concepts (变大 = increase and bigger)
+                # state one thing, so they cannot fill two terms of a claim
+                out.append((o.start, o.end))
+        if not atom.negated and (atom.value in seg.inherited or atom.value in seg.relative):
+            out.append(("inherited", atom.value))
+        return out
+    cues = seg.cues
+    if atom.kind == "number":
+        form = parse_numeric_form(atom.value)
+        return [
+            ("at", seg.start + number.start)
+            for number in find_numbers(seg.text[seg.start : seg.end])
+            if form
+            and form.accepts(number)
+            and not (seg.mask_quoted and seg.in_quotes(seg.start + number.start))
+            and is_negated(seg.text, seg.start + number.start, cues, False) == atom.negated
+        ]
+    pattern = compiled_form(atom.value)
+    if pattern is None:
+        return []
+    return [
+        ("at", match.start())
+        for match in pattern.finditer(seg.text, seg.start, seg.end)
+        if not (seg.mask_quoted and seg.in_quotes(match.start()))
+        and is_negated(seg.text, match.start(), cues, False) == atom.negated
+    ]
+
+
+def _distinct(options: list[list[object]], used: frozenset[object] = frozenset()) -> bool:
+    """Whether each term can take its own match (a claim naming `increase` twice needs two increases)."""
+    if not options:
+        return True
+    first, rest = options[0], options[1:]
+    return any(item not in used and _distinct(rest, used | {item}) for item in first)
+
+
+def _alternative_in(alt: Alternative, seg: Segment, lexicon: Lexicon) -> bool:
+    options = []
+    for term in alt.terms:
+        matches = [m for atom in term.atoms for m in _atom_matches(atom, seg, lexicon)]
+        if not matches:
+            return False
+        options.append(list(dict.fromkeys(matches))[:MAX_OPTIONS])
+    options.sort(key=len)  # most constrained first keeps the search tiny
+    return _distinct(options)
+
+
+def _relational(alt: Alternative, lexicon: Lexicon) -> bool:
+    """A claim relating two things (r and the scaling, AdaLoRA and DoRA) — it may span a comma."""
+    entity_terms = [
+        t for t in alt.terms if all(a.is_concept and lexicon.is_entity(a.value) for a in t.atoms)
+    ]
+    return len(entity_terms) >= 2
+
+
+def _joined(a: Segment, b: Segment) -> Segment:
+    """Two adjacent clauses of one sentence read as one ("α 固定时 r 增大，缩放变小")."""
+    left = a.text[a.start : a.end]
+    shift = len(left) + 3 - b.start
+    occurrences = [
+        *(replace(o, start=o.start - a.start, end=o.end - a.start) for o in a.occurrences),
+        *(replace(o, start=o.start + shift, end=o.end + shift) for o in b.occurrences),
+    ]
+    text = left + " , " + b.text[b.start : b.end]
+    raw = a.sentence_raw if a.raw != b.raw else a.raw
+    return Segment(text, 0, len(text), raw, a.sentence, a.sentence_raw, occurrences, a.inherited)
+
+
+def asserted(segments: list[Segment]) -> list[Segment]:
+    """The segments as assertions: a misconception quoted in order to reject it is not stated."""
+    return [seg.asserted for seg in segments]
+
+
+# A learner reviewing the document's code or claims names the mistake to reject it ("文中把大权重给了多数类，
+# 方向反了", "the write-up's truncation=True is wrong"): a sentence that calls something wrong is a critique,
+# not an assertion of the misconception it describes.
+_CRITIQUE = re.compile(
+    r"错误|写错|不对|不正确|不准确|有误|有问题|是错的|弄反|搞反|反了|站不住|不成立|自相矛盾|误以为|误区|是 ?bug"
+    r"|(?<![A-Za-z])(?:wrong|incorrect|mistaken|mistake|misconception|myth|flawed|is a bug|not true|"
+    r"doesn't hold|does not hold|is false)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+# Reported speech: "文中说 …", "按文中的比例 …", "the write-up says …", "with the doc's own split …" attribute
+# what follows to the source document (the reference answers do this when they correct it), unless the
+# sentence agrees with it ("the write-up is right", "正如文中所说").
+_REPORTED = re.compile(
+    r"文中|原文|文档[里中说称写]|文章[里中说称写]|资料[里中说]|作者[说称认]|它说|他说|据称|号称"
+    r"|(?<![A-Za-z])(?:according to|the (?:doc|docs|document|write-?up|article|post|author|source|notes?|"
+    r"tutorial|blog)(?:'s)?(?![A-Za-z])(?! (?:is|was) (?:right|correct))|(?:it|they|he|she) (?:says|claims|said|claimed)"
+    r"(?![A-Za-z]))",
+    re.IGNORECASE,
+)
+_ENDORSED = re.compile(
+    r"正如|如同.{0,8}所|说得对|没错|是对的|(?<![不])正确|确实|同意|(?<![A-Za-z])(?:is right|are right|was right|"
+    r"is correct|correctly|rightly|as the \w+ (?:says|notes|states|shows)|agree)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _reported(sentence: str) -> bool:
+    """Whether a sentence reports what the source says without agreeing with it."""
+    return bool(_REPORTED.search(sentence)) and not _ENDORSED.search(sentence)
+
+
+def endorsed_segments(segments: list[Segment]) -> list[Segment]:
+    """The asserted segments of sentences that neither criticise nor merely report what they describe."""
+    return [
+        replace(seg, relative=frozenset()) if seg.relative else seg
+        for seg in asserted(segments)
+        if not _CRITIQUE.search(seg.sentence_raw) and not _reported(seg.sentence_raw)
+    ]
+
+
+def stated_in(
+    claim: Claim, segments: list[Segment], lexicon: Lexicon, misconception: bool = False
+) -> Segment | None:
+    """The first segment that states the claim (any alternative, all its terms), or None.
+
+    A relational alternative (two entity terms) may also be stated across two adjacent clauses of one
+    sentence, each contributing part of it; so may any claim (not a misconception) across "vs" ("head-only
+    vs full fine-tuning" compares the two; "warning vs tqdm bar" does not say a bar is a warning)."""
+    for seg in segments:
+        if any(_alternative_in(alt, seg, lexicon) for alt in claim.alternatives):
+            return seg
+    relational = [alt for alt in claim.alternatives if _relational(alt, lexicon)]
+    if not relational and misconception:
+        return None
+    for a, b in pairwise(segments):
+        if a.sentence != b.sentence or (misconception and b.after_vs):
+            continue
+        # "下游任务需要变的是上下文表示，主要在 attention 和 FFN 里": a clause of things only completes the
+        # predicates of a clause before it that has no things of its own
+        completes = not misconception and _predicates_only(a) and _things_only(b)
+        joinable = claim.alternatives if b.after_vs or completes else relational
+        for alt in joinable:
+            if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
+                continue
+            if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
+                return _joined(a, b)
+    return None
+
+
+def _predicates_only(seg: Segment) -> bool:
+    return bool(seg.occurrences) and not seg.own_entities
+
+
+def _things_only(seg: Segment) -> bool:
+    return bool(seg.occurrences) and all(o.entity and not o.negated for o in seg.occurrences)
+
+
+def _contributes(alt: Alternative, a: Segment, b: Segment, lexicon: Lexicon) -> bool:
+    """Each clause must carry at least one of the claim's terms of its own."""
+
+    def has_term(seg: Segment) -> bool:
+        return any(_atom_matches(atom, seg, lexicon) for term in alt.terms for atom in term.atoms)
+
+    return has_term(a) and has_term(b)
