@@ -147,7 +147,7 @@ def test_follow_up_cards_show_no_english_ui_text() -> None:
     """A follow-up in the drill, and one due in the daily queue under its parent's prompt."""
     from datetime import UTC, datetime, timedelta
 
-    from studykit.settings import database_url
+    from studykit.progress_location import database_url
 
     from studykit.store import NewReview, open_store
 

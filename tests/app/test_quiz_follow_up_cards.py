@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from studykit.settings import database_url
+from studykit.progress_location import database_url
 
 import ui.core
 import ui.quiz.card_grading
@@ -20,7 +20,7 @@ import ui.quiz.daily_review
 from studykit.intervals import format_interval
 from studykit.schedule import make_scheduler, preview_intervals, replay
 from studykit.store import open_store
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studykit.check import main
-from tests.app.conftest import FIXTURE_BANK
+from tests.support.paths import FIXTURE_BANK
 
 
 def test_a_follow_up_without_key_points_is_reported(

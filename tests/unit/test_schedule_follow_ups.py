@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from studykit.follow_up_rules import drill_may_ask, new_follow_up_keys, parent_learned
 from studykit.question_filters import filter_questions
 from studykit.schedule import build_queue, make_scheduler, new_seen_on, next_due, replay
-from tests.app.test_quiz_support import fixture_bank
+from tests.support.quiz_bank import fixture_bank
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 QUESTIONS = fixture_bank().questions
