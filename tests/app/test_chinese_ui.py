@@ -148,7 +148,6 @@ def test_follow_up_cards_show_no_english_ui_text() -> None:
     from datetime import UTC, datetime, timedelta
 
     from studykit.progress_location import database_url
-
     from studykit.store import NewReview, open_store
 
     at = _open("pages/quiz.py")

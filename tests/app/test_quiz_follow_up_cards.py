@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from studykit.progress_location import database_url
 
 import ui.core
 import ui.quiz.card_grading
 import ui.quiz.daily_review
 from studykit.intervals import format_interval
+from studykit.progress_location import database_url
 from studykit.schedule import make_scheduler, preview_intervals, replay
 from studykit.store import open_store
 from tests.support.quiz_bank import fixture_bank
