@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 import ui.core
 from studykit.store import ProgressStore, open_store
 from tests.app.test_quiz_support import fixture_bank
+from tests.e2e.conftest import READY_TIMEOUT_S
 from tests.faults.conftest import PgDatabase
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -40,7 +41,7 @@ def pg_app(
 
 
 def _quiz() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=READY_TIMEOUT_S)
     at.session_state["lang"] = "en"
     at.run()
     at.switch_page("pages/quiz.py")
@@ -135,7 +136,7 @@ def test_database_lost_between_two_queries_of_one_run(
     monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     st.cache_resource.clear()
     try:
-        at = AppTest.from_file(APP, default_timeout=60)
+        at = AppTest.from_file(APP, default_timeout=READY_TIMEOUT_S)
         at.session_state["lang"] = "en"
         at.run()
 
