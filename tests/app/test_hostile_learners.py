@@ -2,7 +2,8 @@
 
 A reload keeps the chosen learner (``?learner=``) and a grade goes to them, never to "default";
 switching learner clears the last one's card; a learner with a passphrase, or every learner on
-a shared server (LORA_LAB_SHARED=1), opens only with that passphrase or the admin's.
+a shared server (LORA_LAB_SHARED=1), opens only with that passphrase or the admin's; after five
+wrong passphrases for a learner (in any session) or in one session, attempts wait.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ui.core
 from studykit.passphrase import hash_passphrase, verify_passphrase
 from studykit.progress_location import database_url
 from studykit.store import open_store
+from studykit.unlock_attempts import FREE_ATTEMPTS, attempts_table
 from tests.support.quiz_bank import fixture_bank
 from ui.learner_access import PASSPHRASE_SETTING
 
@@ -149,3 +151,66 @@ def test_passphrases_are_stored_as_argon2_hashes() -> None:
     assert not verify_passphrase(stored, "x" * 10_000)  # bounded work for a forged form
     with pytest.raises(ValueError):
         hash_passphrase("short")
+
+
+def _try(at: AppTest, passphrase: str) -> None:
+    at.text_input(key="profile_passphrase").input(passphrase).run()
+    at.button(key="profile_unlock").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _lift_learner_waits() -> None:
+    """As if the learners' waits were over (the clock moved on)."""
+    store = open_store(database_url())
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(attempts_table.update().values(locked_until=None))
+    finally:
+        store.dispose()
+
+
+def test_wrong_passphrases_are_limited_per_learner_across_sessions(learners: None) -> None:
+    at = open_app(query={"learner": "bob"})
+    for _ in range(FREE_ATTEMPTS - 1):
+        _try(at, "wrong guess!")
+        assert any("does not open" in e.value for e in at.error)
+    _try(at, "wrong guess!")  # the fifth: now a wait, said so
+    assert any("Too many wrong passphrases" in e.value and "30 s" in e.value for e in at.error)
+    _try(at, SECRET)  # even the right one is not checked during the wait
+    assert any("Too many wrong passphrases" in e.value for e in at.error)
+    assert at.selectbox(key="profile").value == "bob" and at.text_input(key="profile_passphrase")
+    other = open_app(query={"learner": "bob"})  # another browser (or server process): same count
+    _try(other, SECRET)
+    assert any("Too many wrong passphrases" in e.value for e in other.error)
+    zh = open_app(query={"learner": "bob"})
+    zh.session_state["lang"] = "zh"
+    _try(zh, SECRET)
+    assert any("口令错误次数过多" in e.value and "秒" in e.value for e in zh.error)
+    _lift_learner_waits()
+    fresh = open_app(query={"learner": "bob"})  # the wait is over: the owner gets in
+    _try(fresh, SECRET)
+    assert not fresh.error and fresh.selectbox(key="profile").value == "bob"
+    grade_one(fresh)
+    assert rows("bob") == 1
+
+
+def test_wrong_passphrases_are_limited_per_session_across_learners(learners: None) -> None:
+    store = open_store(database_url())
+    for name in ("carol", "dave"):
+        store.set_setting(
+            store.ensure_profile(name).id, PASSPHRASE_SETTING, hash_passphrase(SECRET)
+        )
+    store.dispose()
+    at = open_app()
+    for name, tries in (("bob", 3), ("carol", 2)):  # under five for each learner
+        at.selectbox(key="profile").set_value(name).run()
+        for _ in range(tries):
+            _try(at, "wrong guess!")
+    at.selectbox(key="profile").set_value("dave").run()
+    _try(at, SECRET)  # dave's right passphrase, but this session guessed five times
+    assert any("Too many wrong passphrases" in e.value for e in at.error)
+    assert at.text_input(key="profile_passphrase")
+    other = open_app()  # another session may still open dave
+    other.selectbox(key="profile").set_value("dave").run()
+    _try(other, SECRET)
+    assert not other.error and other.selectbox(key="profile").value == "dave"

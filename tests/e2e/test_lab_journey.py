@@ -18,7 +18,7 @@ COUNT_R12 = "195,522"
 
 def test_move_r_slider_and_read_the_count(app_server: str, page) -> None:
     page.goto(f"{app_server}/lab")
-    wait_idle(page, timeout=120_000)
+    wait_idle(page)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_role("heading", name="LoRA 实验室")).to_be_visible()
     trainable = main.get_by_test_id("stMetricValue").first
@@ -31,23 +31,23 @@ def test_move_r_slider_and_read_the_count(app_server: str, page) -> None:
     for _ in range(4):
         thumb.press("ArrowRight")
     thumb.press("Tab")  # leave the slider: the final value is sent
-    wait_idle(page, timeout=120_000)
+    wait_idle(page)
     expect(thumb).to_have_attribute("aria-valuetext", "12")
     expect(trainable).to_have_text(COUNT_R12)
     expect(main.get_by_text("闭式公式与 PEFT 完全一致")).to_be_visible()
     screenshot(page, "lab-zh-r12")
 
     page.goto(f"{app_server}/lab?lang=en&exp=merge-equivalence")
-    wait_idle(page, timeout=120_000)
+    wait_idle(page)
     expect(main.get_by_role("heading", name="LoRA Lab")).to_be_visible()
     expect(main.get_by_text("Merge equivalence").first).to_be_visible()
     main.get_by_role("button", name="Run check").click()
-    wait_idle(page, timeout=240_000)
-    expect(main.get_by_text("All three merges are within 1e-5")).to_be_visible(timeout=240_000)
+    wait_idle(page)
+    expect(main.get_by_text("All three merges are within 1e-5")).to_be_visible()
     screenshot(page, "lab-en-merge")
     main.get_by_text("B = 0 (untrained)").click()  # the first misleading case
-    wait_idle(page, timeout=240_000)
-    expect(main.get_by_text("proves nothing here")).to_be_visible(timeout=240_000)
+    wait_idle(page)
+    expect(main.get_by_text("proves nothing here")).to_be_visible()
     page.set_viewport_size({"width": 1366, "height": 1800})
     screenshot(page, "lab-en-merge-b0")
 
@@ -56,11 +56,10 @@ def test_tabs_and_a_short_training_run(app_server: str, page) -> None:
     """Each tab in English on a tall window (screenshots for review), then a 5-step comparison."""
     page.set_viewport_size({"width": 1366, "height": 1800})
     page.goto(f"{app_server}/lab?lang=en")
-    wait_idle(page, timeout=120_000)
+    wait_idle(page)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_test_id("stMetricValue").first).to_have_text("164,802")
     expect(main.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
-    page.wait_for_timeout(1000)
     screenshot(page, "lab-en-params")
     for tab, name in (
         ("Matched modules", "matched"),
@@ -77,15 +76,15 @@ def test_tabs_and_a_short_training_run(app_server: str, page) -> None:
     steps.press("Home")  # 5 steps
     wait_idle(page)
     main.get_by_role("button", name="Train").click()
-    wait_idle(page, timeout=300_000)
-    expect(main.get_by_text("Training finished")).to_be_visible(timeout=300_000)
+    wait_idle(page)
+    expect(main.get_by_text("Training finished")).to_be_visible()
     expect(main.get_by_text("Full fine-tuning").first).to_be_visible()
     screenshot(page, "lab-en-training")
 
 
 def test_stop_interrupts_a_running_comparison(app_server: str, page) -> None:
     page.goto(f"{app_server}/lab?lang=en")
-    wait_idle(page, timeout=120_000)
+    wait_idle(page)
     main = page.get_by_test_id("stMainBlockContainer")
     main.get_by_role("tab", name="Training").click()
     steps = main.locator("[data-testid='stSlider']").filter(has_text="Steps").get_by_role("slider")
@@ -94,9 +93,9 @@ def test_stop_interrupts_a_running_comparison(app_server: str, page) -> None:
     wait_idle(page)
     main.get_by_role("button", name="Train").click()
     # any step of the first run: a step takes tens of milliseconds, so one exact step may never be seen
-    expect(main.get_by_text(re.compile(r"step \d+/100"))).to_be_visible(timeout=180_000)
+    expect(main.get_by_text(re.compile(r"step \d+/100"))).to_be_visible()
     main.get_by_role("button", name="Stop").click()
-    expect(main.get_by_text("Training stopped")).to_be_visible(timeout=120_000)
+    expect(main.get_by_text("Training stopped")).to_be_visible()
     wait_idle(page)
     expect(main.get_by_text("Training loss")).to_be_visible()  # the partial curves stay
     expect(main.get_by_test_id("stProgress")).to_have_count(0)

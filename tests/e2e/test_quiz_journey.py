@@ -122,6 +122,5 @@ def test_mock_interview_report_in_english(app_server: str, page: object) -> None
     wait_idle(page)
     page.get_by_text("Interview report").first.wait_for()
     page.get_by_text("Weakest topics").first.wait_for()
-    page.get_by_test_id("stDataFrame").locator("canvas").first.wait_for()
-    page.wait_for_timeout(700)  # the data grid paints its canvas after mounting
+    page.get_by_test_id("stDataFrame").locator("canvas").first.wait_for()  # then painted frames
     screenshot(page, "quiz-mock-report-en")

@@ -12,6 +12,7 @@ import threading
 import torch
 
 from lora_demo import LoraSettings, RunSpec, cached_base, make_task, peft_model, train
+from tests.support.browser import READY_TIMEOUT_S
 from tests.support.lora import fingerprint
 
 RANKS = (1, 2, 4, 8)
@@ -29,7 +30,7 @@ def test_parallel_sessions_keep_their_own_adapters_and_the_base_unchanged() -> N
         try:
             settings = LoraSettings(r=r, alpha=2 * r, targets=("query", "value"))
             model, _ = peft_model(settings)
-            barrier.wait(timeout=120)  # all sessions hold their model at the same time
+            barrier.wait(timeout=READY_TIMEOUT_S)  # all sessions hold their model at once
             train(task, RunSpec(f"r{r}", "lora", settings), steps=1, batch_size=4)
             with torch.no_grad():
                 for module in model.modules():
@@ -45,7 +46,7 @@ def test_parallel_sessions_keep_their_own_adapters_and_the_base_unchanged() -> N
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=300)
+        thread.join(timeout=2 * READY_TIMEOUT_S)  # a ceiling for a loaded machine
     assert not any(thread.is_alive() for thread in threads), "a session hung"
     assert not errors, errors
     assert {r: shape for r, (shape, _) in seen.items()} == {r: r for r in RANKS}

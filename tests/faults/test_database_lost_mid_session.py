@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.store import ProgressStore, open_store
+from tests.support.browser import READY_TIMEOUT_S
 from tests.support.postgres import PgDatabase
 from tests.support.quiz_bank import fixture_bank
 
@@ -40,7 +41,7 @@ def pg_app(
 
 
 def _quiz() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=READY_TIMEOUT_S)
     at.session_state["lang"] = "en"
     at.run()
     at.switch_page("pages/quiz.py")
@@ -135,7 +136,7 @@ def test_database_lost_between_two_queries_of_one_run(
     monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     st.cache_resource.clear()
     try:
-        at = AppTest.from_file(APP, default_timeout=60)
+        at = AppTest.from_file(APP, default_timeout=READY_TIMEOUT_S)
         at.session_state["lang"] = "en"
         at.run()
 

@@ -18,10 +18,12 @@ from studykit.progress_location import sqlite_url
 from studykit.store import open_store
 from tests.support.browser import (
     READY_TIMEOUT_MS,
+    after_run,
+    count_runs,
     metric_value,
     start_server,
     stop_server,
-    wait_idle,
+    wait_loaded,
 )
 from tests.support.postgres import PgDatabase
 
@@ -31,22 +33,22 @@ ACKED_BEFORE_KILL = 3
 
 def _open_quiz(browser: object, url: str) -> tuple[object, object]:
     context = browser.new_context(viewport={"width": 1366, "height": 1400}, locale="en-US")
+    count_runs(context)  # so that each wait is for the run an action started
     page = context.new_page()
     page.set_default_timeout(READY_TIMEOUT_MS)  # a ceiling; every wait is on a condition
     page.goto(f"{url}/?lang=en")
-    wait_idle(page)
-    page.get_by_test_id("stTopNavLink").filter(has_text="Self-quiz").first.click()
-    wait_idle(page)
+    wait_loaded(page)
+    after_run(page, page.get_by_test_id("stTopNavLink").filter(has_text="Self-quiz").first.click)
     return context, page
 
 
 def _reveal(page: object) -> None:
+    page.locator(".st-key-review_reveal button").wait_for()  # the card is drawn
     skip = page.locator(".st-key-review_skip_fu button")
     if skip.count():
-        skip.click()
-        wait_idle(page)
-    page.locator(".st-key-review_reveal button").click()
-    wait_idle(page)  # the reveal's rerun, however long a loaded machine takes
+        after_run(page, skip.click)
+    # the reveal's rerun, however long a loaded machine takes
+    after_run(page, page.locator(".st-key-review_reveal button").click)
     page.locator(".st-key-review_rate_3 button").wait_for()
 
 
@@ -66,8 +68,7 @@ def test_sigkill_server_while_grading_in_the_browser(
         acked = 0
         for _ in range(ACKED_BEFORE_KILL):
             _reveal(page)
-            page.locator(".st-key-review_rate_3 button").click()
-            wait_idle(page)
+            after_run(page, page.locator(".st-key-review_rate_3 button").click)
             page.wait_for_function(
                 """want => [...document.querySelectorAll('[data-testid="stMetric"]')]
                     .some(m => m.innerText.includes('Reviewed today')
@@ -93,8 +94,7 @@ def test_sigkill_server_while_grading_in_the_browser(
         assert acked <= saved <= acked + 1, f"{acked} acknowledged, {saved} in the store"
 
         context, page = _open_quiz(browser, app)
-        page.get_by_test_id("stTopNavLink").filter(has_text="Progress").first.click()
-        wait_idle(page)
+        after_run(page, page.get_by_test_id("stTopNavLink").filter(has_text="Progress").first.click)
         assert metric_value(page, "Total grades") == saved
         assert not page.get_by_test_id("stException").count()
         context.close()

@@ -109,11 +109,73 @@ def wait_idle(page: object, timeout: float = READY_TIMEOUT_MS) -> None:
     )
 
 
+# Counts finished script runs in the page (a run's end is the script state leaving "running"),
+# so that a test can wait for the run its own action started rather than for a moment of idleness
+# that may come before that run has even begun on a loaded server.
+RUN_COUNTER_SCRIPT = """
+window.__stRunsDone = 0;
+new MutationObserver(records => {
+    for (const r of records) if (r.oldValue === 'running') window.__stRunsDone += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+def count_runs(context: object) -> None:
+    """Make every page of `context` count its finished script runs (see `after_run`)."""
+    context.add_init_script(RUN_COUNTER_SCRIPT)
+
+
+def runs_done(page: object) -> int:
+    return page.evaluate("() => window.__stRunsDone || 0")
+
+
+def after_run(page: object, action, timeout: float = READY_TIMEOUT_MS) -> None:
+    """Do `action` (one that starts a script run: a click, a submitted change, a page switch) and
+    wait until a run that ended after it has left the app connected and idle."""
+    before = runs_done(page)
+    action()
+    page.wait_for_function(
+        """before => {
+            const app = document.querySelector("[data-testid='stApp']");
+            return (window.__stRunsDone || 0) > before && app
+                && app.getAttribute('data-test-script-state') === 'notRunning'
+                && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+        }""",
+        arg=before,
+        timeout=timeout,
+    )
+
+
+def wait_loaded(page: object, timeout: float = READY_TIMEOUT_MS) -> None:
+    """After `page.goto`: wait until the first script run has drawn the page and ended.
+
+    Right after the load the app may be connected and "notRunning" before its first run has
+    even started (a loaded server starts it late), so `wait_idle` alone can return on an empty
+    page; the page's first element marks that the run happened.
+    """
+    page.wait_for_selector(
+        "[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']",
+        timeout=timeout,
+    )
+    wait_idle(page, timeout)
+
+
+def wait_painted(page: object) -> None:
+    """Wait until fonts are loaded and the browser has painted two more frames (charts and
+    canvases drawn after the run), instead of a fixed pause."""
+    page.evaluate(
+        """() => document.fonts.ready.then(() => new Promise(done =>
+            requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
+    )
+
+
 def screenshot(page: object, name: str) -> Path:
     """Save a full-page screenshot under tests/e2e/screenshots/ for a human to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.wait_for_timeout(1500)  # let the browser finish painting charts and widgets after the run
+    wait_idle(page)
+    wait_painted(page)
     page.screenshot(path=str(path), full_page=True)
     return path
 

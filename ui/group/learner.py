@@ -26,6 +26,7 @@ from ui.group.common import (
     show_room_error,
 )
 from ui.group.progress_link import record_answer, send_to_self_quiz
+from ui.plain_text import md_text
 from ui.question_view import render_answer
 from ui.quiz.session import current_profile, get_store, store_unavailable
 
@@ -78,7 +79,8 @@ def _join_form(code: str) -> None:
         except SQLAlchemyError:
             profile_name = None
     if profile_name:
-        st.checkbox(t("group.keep_progress", profile=profile_name), key="group_keep")
+        # a checkbox label is Markdown: the learner's name goes in as escaped text
+        st.checkbox(t("group.keep_progress", profile=md_text(profile_name, 80)), key="group_keep")
     st.button(t("group.join"), key="group_join", type="primary", on_click=_join)
 
 

@@ -73,11 +73,13 @@ def _unlock(store: ProgressStore) -> None:
     name, secret = ss.get(PENDING), ss.get("profile_passphrase") or ""
     ss["profile_passphrase"] = ""
     profile = store.get_profile(name) if name else None
-    if profile is not None and unlock(store, profile, secret):
+    if profile is None:
+        ss["profile_error"] = t("quiz.profile.wrong_passphrase")
+    elif outcome := unlock(store, profile, secret):
         ss.pop(PENDING, None)
         open_learner(profile.name)
     else:
-        ss["profile_error"] = t("quiz.profile.wrong_passphrase")
+        ss["profile_error"] = outcome.message()  # wrong, or too many wrong ones: wait
 
 
 def _set_passphrase(store: ProgressStore, profile_id: int) -> None:
