@@ -162,6 +162,24 @@ def test_presenter_tab_reopened_and_wrong_token(open_page: Opener) -> None:
     assert not [b for b in thief.button if b.key == "group_reveal"]
 
 
+def test_next_clicked_twice_for_one_question_opens_it_once(open_page: Opener) -> None:
+    """A "next" click delivered twice (Streamlit replays a button's trigger into a rerun that
+    preempted the first) or from a stale second tab must not skip a question (issue 16)."""
+    host = presenter(open_page)
+    code, token = code_of(host), host.query_params["token"][0]
+    host.button(key="group_open_next").click().run()  # question 1
+    stale = open_page("pages/group.py", lang="en", query={"room": code, "token": token})
+    host.button(key="group_open_next").click().run()  # question 2
+    stale.button(key="group_open_next").click().run()  # "next" after question 1 again
+    assert not stale.exception and not errors(stale)
+    assert [s.value for s in stale.subheader if s.value.startswith("Question 2 of ")]
+    store = open_store(database_url())
+    try:
+        assert RoomService(store.engine).room(code).current == 1
+    finally:
+        store.dispose()
+
+
 def test_learner_refresh_and_double_submit(open_page: Opener) -> None:
     host = presenter(open_page)
     code = code_of(host)
