@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.core import init_language, language_switch, t
+from ui.core import get_bank, init_language, language_switch, t
 from ui.error_report import reported_errors
 from ui.group.common import is_projector
 from ui.heap import settle_heap
@@ -14,8 +14,9 @@ init_language()
 # once per process: keeps the after-run garbage collection cheap under load. Waiting (only the
 # process's first runs) keeps the page's own imports of torch/peft from racing the background
 # thread's: two threads importing them at once hit Python's import-deadlock detection
-# ("cannot import name 'AutoModel' from 'transformers'" on a fresh checkout).
-settle_heap(wait=True)
+# ("cannot import name 'AutoModel' from 'transformers'" on a fresh checkout). The bank is loaded
+# before the freeze: loaded after it, every live-view poll's post-run collection scanned it (issue 16).
+settle_heap(wait=True, keep=(get_bank,))
 
 pages = [
     st.Page("pages/home.py", title=t("common.nav.home"), icon=":material/home:", default=True),

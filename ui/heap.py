@@ -5,7 +5,9 @@ transformers, peft, plotly and the question bank loaded the heap holds ~0.5 M tr
 each collection held the GIL for ~0.2 s: with 30 learners clicking, that was most of the server's
 time and the web server itself stalled for seconds (bench/LOAD_RESULTS.md). The libraries and the
 bank live as long as the process, so they are imported once and moved to the permanent generation
-(`gc.freeze()`); collections then scan only what sessions create, and still free it.
+(`gc.freeze()`); collections then scan only what sessions create, and still free it. The bank is
+loaded by the same thread before the freeze (`keep`): loaded later, its ~50 k objects were scanned
+after every run, and 30 learners' live views (one run per poll) starved the web server (issue 16).
 
 Closed tabs' sessions are dropped by Streamlit later (`server.disconnectedSessionTTL`) with no
 script run after them, and glibc keeps freed heap pages mapped. A daemon thread therefore collects
@@ -21,6 +23,7 @@ import gc
 import importlib
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 # Long-lived for the whole process: what the pages import sooner or later.
 HEAVY_MODULES = (
@@ -42,12 +45,17 @@ _started = False
 _done = threading.Event()
 
 
-def _import_and_freeze() -> None:
+def _import_and_freeze(keep: tuple[Callable[[], object], ...]) -> None:
     try:
         for name in HEAVY_MODULES:
             try:
                 importlib.import_module(name)
             except Exception:  # a missing optional library must not stop the app
+                continue
+        for load in keep:
+            try:
+                load()
+            except Exception:  # e.g. a broken bank: the page loads it again and says what is wrong
                 continue
         try:
             import jieba
@@ -87,18 +95,22 @@ def release_free_memory() -> bool:
     return True
 
 
-def settle_heap(wait: bool = False) -> None:
+def settle_heap(wait: bool = False, keep: Iterable[Callable[[], object]] = ()) -> None:
     """Import the long-lived libraries once per process and freeze them out of the GC's scans.
 
+    `keep`: loaders of other objects that live as long as the process (the cached question bank);
+    they run after the imports and before the freeze, so the collector never scans what they load.
     Runs in a background thread so the first page is not held up (`wait=True` blocks until the
     freeze is done); the same thread then calls `release_free_memory` every TRIM_EVERY_S.
-    Idempotent: later calls only (optionally) wait.
+    Idempotent: later calls only (optionally) wait; their `keep` is not run again.
     """
     global _started
     with _lock:
         if not _started:
             _started = True
-            threading.Thread(target=_import_and_freeze, name="settle-heap", daemon=True).start()
+            threading.Thread(
+                target=_import_and_freeze, args=(tuple(keep),), name="settle-heap", daemon=True
+            ).start()
     if wait:
         _done.wait()
 

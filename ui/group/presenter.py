@@ -101,7 +101,7 @@ def _controls(room: RoomState, token: str) -> None:
             icon=":material/skip_next:",
             disabled=room.current >= last,
             on_click=_open_next,
-            args=(room.code, token),
+            args=(room.code, token, room.current + 1),
         )
         st.button(
             t("group.reveal"),
@@ -119,12 +119,20 @@ def _controls(room: RoomState, token: str) -> None:
         )
 
 
-def _open_next(code: str, token: str) -> None:
+def _open_next(code: str, token: str, index: int) -> None:
+    """Open question `index`, the one after what this tab showed, unless the room is already there.
+
+    A click that Streamlit delivers twice (its trigger replayed into a rerun that preempted the
+    first) or a stale second tab must not skip a question: the 30-learner load run found the room
+    at question 3 after one click on "next" from question 1 (issue 16).
+    """
     rooms = get_rooms()
     try:
         room = rooms.presenter_room(code, token)  # read now: another tab may have moved on
+        if room.current >= index:
+            return
         timer = int(st.session_state.get("group_timer") or 0)
-        rooms.open_question(code, token, room.current + 1, timer or None)
+        rooms.open_question(code, token, index, timer or None)
     except RoomError as exc:
         st.session_state[PRESENTER_ERROR] = t(f"group.error.{exc.reason}")
     except SQLAlchemyError as exc:
