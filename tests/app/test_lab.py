@@ -109,6 +109,8 @@ def test_local_folder_is_offered_only_with_a_models_dir_and_not_when_shared(
         monkeypatch.setenv(key, value)
     if not setting:
         monkeypatch.delenv("LORA_LAB_MODELS_DIR")
+    # The shipped project checkpoint is a choice of its own (tests/app/test_lab_real_data.py).
+    monkeypatch.setattr("lora_demo.project_checkpoint.PROJECT_DIR", tmp_path / "no-project")
     at = open_page(LAB, lang="en")
     assert at.radio(key="lab_weights").options == ["Random (offline default)", "Hugging Face cache"]
 
