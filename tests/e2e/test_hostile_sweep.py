@@ -191,10 +191,15 @@ def type_into(page, box, text: str = TYPED) -> None:
     else:
         return  # the box took none of it: nothing to submit
     key = "Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter"
-    runs = runs_done(page)
-    box.press(key)
     # Most boxes rerun the page on Enter; one inside a form sends its value with the form, so
     # no run starts and the view stays as it is.
+    settle_after(page, lambda: box.press(key))
+
+
+def settle_after(page, action) -> None:
+    """Do `action`, wait for the run it starts if it starts one (30 s grace), then for idleness."""
+    runs = runs_done(page)
+    action()
     with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_function("n => (window.__stRunsDone || 0) > n", arg=runs, timeout=30_000)
     wait_idle(page)
@@ -368,7 +373,7 @@ def _hostile_answers(page, watch: Watch) -> None:
     for mode, key in ((0, "review"), (1, "cram")):
         option = page.locator(".st-key-quiz_mode button").nth(mode)
         if option.get_attribute("aria-checked") != "true":
-            after_run(page, option.click)
+            settle_after(page, option.click)  # no run when the option was already on
         type_into(page, page.locator(f"[class*='st-key-{key}_answer_'] textarea").first)
         click(page, f"{key}_reveal")
         assert_clean(page, watch, f"/quiz {key} revealed")
