@@ -3,7 +3,8 @@
     .venv/bin/python bench/grading_eval.py              # dev set (free to use while tuning)
     .venv/bin/python bench/grading_eval.py --set holdout  # written blind; tuned on since 2026-12-05 22:30 UTC
     .venv/bin/python bench/grading_eval.py --set fresh    # written blind; tuned on since 2026-12-05 22:30 UTC
-    .venv/bin/python bench/grading_eval.py --set fresh2   # unseen answers, measurement only (never tune on it)
+    .venv/bin/python bench/grading_eval.py --set fresh2   # unseen until 2026-12-06 01:00 UTC; measured, never tuned on
+    .venv/bin/python bench/grading_eval.py --set fresh3   # unseen answers (2026-12-06), measurement only
     .venv/bin/python bench/grading_eval.py --misses     # also list dev answers graded against their kind
 
 Writes its table into bench/GRADING_RESULTS.md (one section per set, the other section is kept): per answer kind
@@ -183,7 +184,8 @@ def write_results(name: str, text: str) -> None:
         "off-topic; see tests/grading_eval/README.md. Targets: correct Good/Easy ≥ 90 %, wrong Good/Easy ≤ 5 %, "
         "ordering ≥ 95 %, half mostly Hard, off-topic Again. The claims and the rating cuts were tuned with the dev "
         "set in view, and from 2026-12-05 22:30 UTC with the holdout and fresh sets too, so their figures are "
-        "optimistic; fresh2 is the unseen measure.\n"
+        "optimistic. fresh2 was measured twice (before and after the Again cut moved from 0.15 to 0.1, a change "
+        "chosen on the other sets); fresh3, written 2026-12-06, is the unseen measure.\n"
     )
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else header
     pattern = re.compile(rf"<!-- {name} -->.*?<!-- /{name} -->", re.S)
@@ -209,7 +211,7 @@ def print_misses(graded: list[Graded]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="dev", choices=("dev", "holdout", "fresh", "fresh2"))
+    parser.add_argument("--set", default="dev", choices=("dev", "holdout", "fresh", "fresh2", "fresh3"))
     parser.add_argument(
         "--misses", action="store_true", help="list dev answers graded against their kind"
     )

@@ -9,8 +9,9 @@ if TYPE_CHECKING:
     from studykit.schema import Text
 
 Status = Literal["covered", "partial", "missed", "contradicted"]
-# coverage below the cut -> rating; else Easy (4). Tuned on tests/grading_eval/dev.yaml (bench/grading_eval.py).
-RATING_CUTS = ((0.15, 1), (0.55, 2), (0.9, 3))
+# coverage below the cut -> rating; else Easy (4). Tuned on dev.yaml; Again < 0.1 since 2026-12-06 (holdout and
+# fresh half answers stating one minor point were Again; off-topic answers stay below 0.1: bench/grading_eval.py).
+RATING_CUTS = ((0.1, 1), (0.55, 2), (0.9, 3))
 
 
 @dataclass(frozen=True)
