@@ -15,7 +15,6 @@ Every wait is on readiness (the app connected and idle, an element shown); the c
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
@@ -32,11 +31,13 @@ from tests.support.browser import (
     READY_TIMEOUT_MS,
     after_run,
     count_runs,
+    follow_link,
     runs_done,
     start_server,
     stop_server,
     wait_idle,
     wait_loaded,
+    wait_run_after,
 )
 
 pytestmark = pytest.mark.e2e
@@ -200,8 +201,7 @@ def settle_after(page, action) -> None:
     """Do `action`, wait for the run it starts if it starts one (30 s grace), then for idleness."""
     runs = runs_done(page)
     action()
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_function("n => (window.__stRunsDone || 0) > n", arg=runs, timeout=30_000)
+    wait_run_after(page, runs, timeout=30_000)
     wait_idle(page)
 
 
@@ -346,7 +346,7 @@ def test_every_input_on_every_page(open_page, lang: str, tmp_path: Path) -> None
     _create_hostile_learner(page, watch, name)
     nav = page.get_by_test_id("stTopNavLink")
     for index, path in enumerate(PAGES):
-        after_run(page, nav.nth(index).click)  # the same session: the learner stays open
+        follow_link(page, nav.nth(index))  # the same session: the learner stays open
         sweep_view(page, f"/{path}", watch)
         sweep_switches(page, path, watch)
         _hostile_uploads(page, tmp_path, path, watch)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.support.paths import ROOT
 
@@ -109,25 +110,68 @@ def wait_idle(page: object, timeout: float = READY_TIMEOUT_MS) -> None:
     )
 
 
-# Counts finished script runs in the page (a run's end is the script state leaving "running"),
-# so that a test can wait for the run its own action started rather than for a moment of idleness
-# that may come before that run has even begun on a loaded server.
-RUN_COUNTER_SCRIPT = """
-window.__stRunsDone = 0;
-new MutationObserver(records => {
-    for (const r of records) if (r.oldValue === 'running') window.__stRunsDone += 1;
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
+# Counts the script runs the server reports finished to each page (a `script_finished` message on
+# the page's websocket), so that a test can wait for the run its own action started rather than for
+# a moment of idleness that may come before that run has even begun on a loaded server. The page's
+# own "running" attribute is no count: on a starved browser a whole run can be handled in one
+# render, and the attribute never shows "running" at all.
+_RUNS_DONE: dict[object, int] = {}
+# A fragment's run counts (a widget inside a fragment reruns only the fragment); a run cut short
+# by the next one does not. A live view's timed poll also ends a fragment run, so on such a page a
+# test waits for what the action shows as well.
+_RUN_ENDS = {
+    ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
+IDLE_SCRIPT = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+}"""
+NEXT_FRAMES_SCRIPT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def _count_page_runs(page: object) -> None:
+    _RUNS_DONE[page] = 0
+
+    def on_frame(payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(payload)
+        except Exception:
+            return
+        if message.WhichOneof("type") == "script_finished" and (
+            message.script_finished in _RUN_ENDS
+        ):
+            _RUNS_DONE[page] += 1
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
 
 
 def count_runs(context: object) -> None:
-    """Make every page of `context` count its finished script runs (see `after_run`)."""
-    context.add_init_script(RUN_COUNTER_SCRIPT)
+    """Make every page opened in `context` from now on count its finished runs (see `after_run`)."""
+    context.on("page", _count_page_runs)
 
 
 def runs_done(page: object) -> int:
-    return page.evaluate("() => window.__stRunsDone || 0")
+    """Script runs (fragments' included) the server has reported finished to `page` so far."""
+    return _RUNS_DONE.get(page, 0)
+
+
+def wait_run_after(page: object, before: int, timeout: float = READY_TIMEOUT_MS) -> bool:
+    """Wait until a run has finished since `runs_done(page)` was `before` and the page has drawn it
+    and is connected and idle; False when `timeout` (ms) passes first."""
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        if runs_done(page) > before:
+            page.evaluate(NEXT_FRAMES_SCRIPT)  # the page handles the message it was just sent
+            if page.evaluate(IDLE_SCRIPT):
+                return True
+        page.wait_for_timeout(50)  # lets Playwright deliver the page's websocket frames
+    return False
 
 
 def after_run(page: object, action, timeout: float = READY_TIMEOUT_MS) -> None:
@@ -135,16 +179,53 @@ def after_run(page: object, action, timeout: float = READY_TIMEOUT_MS) -> None:
     wait until a run that ended after it has left the app connected and idle."""
     before = runs_done(page)
     action()
-    page.wait_for_function(
-        """before => {
+    if not wait_run_after(page, before, timeout):
+        raise AssertionError(f"no run ended after the action: {app_state(page, before)}")
+
+
+def follow_link(page: object, link: object, tries: int = 3) -> None:
+    """Click a navigation link and wait until its page has been drawn and the app is idle.
+
+    The address changes only once the server has started the new page's run. A page switch the
+    app dropped (Streamlit 1.64 merges a switch with a live view's poll that arrives just after
+    it, and the poll's page wins) is clicked again after 30 s without that change.
+    """
+    target = link.get_attribute("href").split("?")[0].rstrip("/")
+    before = runs_done(page)
+    for attempt in range(tries):
+        link.click()
+        try:
+            page.wait_for_function(
+                "target => location.href.split('?')[0].replace(/\\/$/, '') === target",
+                arg=target,
+                timeout=30_000 if attempt < tries - 1 else READY_TIMEOUT_MS,
+            )
+            break
+        except PlaywrightTimeoutError as error:
+            if attempt == tries - 1:
+                state = app_state(page)
+                raise AssertionError(f"the link to {target} was not followed: {state}") from error
+    if not wait_run_after(page, before):
+        raise AssertionError(f"{target} was not drawn: {app_state(page, before)}")
+
+
+def app_state(page: object, runs_before: int | None = None) -> str:
+    """What the page shows of the app's state: for a failure message that explains a wait."""
+    state = page.evaluate(
+        """() => {
             const app = document.querySelector("[data-testid='stApp']");
-            return (window.__stRunsDone || 0) > before && app
-                && app.getAttribute('data-test-script-state') === 'notRunning'
-                && app.getAttribute('data-test-connection-state') === 'CONNECTED';
-        }""",
-        arg=before,
-        timeout=timeout,
+            return {url: location.href,
+                    script: app?.getAttribute('data-test-script-state'),
+                    connection: app?.getAttribute('data-test-connection-state'),
+                    text: (document.querySelector("[data-testid='stMain']")?.innerText || '')
+                        .slice(0, 400)};
+        }"""
     )
+    shot = SCREENSHOTS / "failed-wait.png"
+    with contextlib.suppress(Exception):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot))
+    return f"runs before {runs_before}, now {runs_done(page)}, page {state}; screenshot {shot}"
 
 
 def wait_loaded(page: object, timeout: float = READY_TIMEOUT_MS) -> None:
