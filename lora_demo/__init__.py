@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "architecture": ("DTYPE_NAMES", "HEADS", "MODEL_NAMES", "SPECS"),
     "closed_form": ("ModuleRow",),
-    "config": ("BIAS_CHOICES", "DEFAULT_SETTINGS", "INIT_CHOICES", "LoraSettings", "lora_config"),
+    "config": ("BIAS_CHOICES", "DEFAULT_SETTINGS", "INIT_CHOICES", "LoraSettings"),
     "counting": ("CountResult", "Pitfall", "count", "trainable_vs_r"),
     "errors": (
         "LoraSettingsError",
@@ -46,7 +46,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "loading": ("LoadedBase", "cached_base", "fresh_base", "load_base"),
     "memory": ("MemoryEstimate", "estimate", "estimate_table", "measure_gpu"),
     "merge": ("TOLERANCES", "MergeReport", "MergeRow", "merge_check"),
-    "peft_models": ("peft_model",),
+    "peft_models": ("lora_config", "peft_model"),
     "presets": ("TARGET_PRESETS", "TargetPreset", "targets_from_presets"),
     "probes": ("DropoutReport", "InitGradReport", "dropout_placement", "init_and_gradients"),
     "sources": ("ResolvedSource", "resolve_source"),
@@ -102,7 +102,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see; nothing is imported at run time
     from .architecture import DTYPE_NAMES, HEADS, MODEL_NAMES, SPECS
     from .closed_form import ModuleRow
-    from .config import BIAS_CHOICES, DEFAULT_SETTINGS, INIT_CHOICES, LoraSettings, lora_config
+    from .config import BIAS_CHOICES, DEFAULT_SETTINGS, INIT_CHOICES, LoraSettings
     from .counting import CountResult, Pitfall, count, trainable_vs_r
     from .errors import (
         LoraSettingsError,
@@ -116,7 +116,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing is imported at 
     from .loading import LoadedBase, cached_base, fresh_base, load_base
     from .memory import MemoryEstimate, estimate, estimate_table, measure_gpu
     from .merge import TOLERANCES, MergeReport, MergeRow, merge_check
-    from .peft_models import peft_model
+    from .peft_models import lora_config, peft_model
     from .presets import TARGET_PRESETS, TargetPreset, targets_from_presets
     from .probes import DropoutReport, InitGradReport, dropout_placement, init_and_gradients
     from .sources import ResolvedSource, resolve_source

@@ -1,26 +1,30 @@
-"""LoRA settings: one frozen object that is valid once made, its defaults, and PEFT's ``LoraConfig``.
+"""LoRA settings: one frozen object that is valid once made, its choices and its defaults.
 
 ``LoraSettings(...)`` checks every field in ``__post_init__`` and raises a single
 :class:`LoraSettingsError` that names the setting and the allowed values, in plain English, so a UI
 can show ``str(err)`` directly. An invalid settings object cannot exist, so nothing downstream
-checks again. Importing this module loads neither torch nor PEFT.
+checks again; what follows from the fields (the model's spec, the LoRA scale, PEFT's task type) is
+worked out then too, so later readers only read attributes. PEFT's ``LoraConfig`` is built from
+the settings in :mod:`lora_demo.peft_models`. This module loads neither torch nor PEFT.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .architecture import DTYPE_NAMES, HEADS, MODEL_NAMES, EsmSpec, module_names
 from .architecture import resolve_model_name as _resolve_model_name
 from .errors import LoraSettingsError
 from .sources import source_kind
-from .target_regex import TargetRegexError, compile_target_regex, matching_names
-
-if TYPE_CHECKING:
-    from peft import LoraConfig
+from .target_regex import (
+    TargetRegexError,
+    compile_target_regex,
+    matching_names,
+    no_match_message,
+)
 
 # init_lora_weights values that work offline, by the name shown to users.
 INIT_CHOICES: dict[str, Any] = {
@@ -63,30 +67,28 @@ class LoraSettings:
     # "random" (seeded, architecture-exact), "auto" (the offline HF cache, else an error),
     # a local checkpoint folder, or an explicit hub id (the only value that may use the network)
     source: str = "random"
+    # Worked out from the fields when made (not arguments, not in repr or equality):
+    spec: EsmSpec = field(init=False, repr=False, compare=False)  # the model's architecture
+    scaling: float = field(init=False, repr=False, compare=False)  # alpha/r or alpha/sqrt(r)
+    # PEFT task type name: SEQ_CLS / TOKEN_CLS puts ``classifier`` into modules_to_save
+    peft_task_type: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         spec = _checked_model(self.model)
         _check_choices(self)
         targets = _checked_targets(self, spec)
-        layers = _checked_layers(self, targets, spec.layers)
+        layers = _checked_layers(self, targets, spec)
         _check_source(self.source)
-        object.__setattr__(self, "model", spec.short)
-        object.__setattr__(self, "targets", targets)
-        object.__setattr__(self, "layers", layers)
-
-    @property
-    def spec(self) -> EsmSpec:
-        return _resolve_model_name(self.model)
-
-    @property
-    def scaling(self) -> float:
-        """Effective LoRA scale: alpha/r, or alpha/sqrt(r) with rsLoRA."""
-        return self.alpha / (self.r**0.5 if self.use_rslora else self.r)
-
-    @property
-    def peft_task_type(self) -> str | None:
-        """PEFT task type name: SEQ_CLS / TOKEN_CLS puts ``classifier`` into modules_to_save."""
-        return None if self.task_type == "none" else _PEFT_TASK_FOR_HEAD[self.head]
+        derived = {
+            "model": spec.short,
+            "targets": targets,
+            "layers": layers,
+            "spec": spec,
+            "scaling": self.alpha / (self.r**0.5 if self.use_rslora else self.r),
+            "peft_task_type": None if self.task_type == "none" else _PEFT_TASK_FOR_HEAD[self.head],
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def with_(self, **changes: Any) -> LoraSettings:
         """New settings with some fields changed (checked like any new settings)."""
@@ -143,13 +145,6 @@ def _check_choices(s: LoraSettings) -> None:
         )
 
 
-def _no_match_message(pattern: str, model: str) -> str:
-    return (
-        f"{pattern[:80]!r} matches no module of {model}. Try names such as query, "
-        "value, attention.output.dense, or a regex such as .*\\.layer\\.5\\..*query"
-    )
-
-
 def _checked_targets(s: LoraSettings, spec: EsmSpec) -> tuple[str, ...] | str:
     t = s.targets
     if isinstance(t, str):
@@ -170,7 +165,7 @@ def _checked_targets(s: LoraSettings, spec: EsmSpec) -> tuple[str, ...] | str:
             )
         # the architecture's module names: a regex that hits nothing is refused before any model
         if not matching_names(t, module_names(spec.short, s.head)):
-            raise LoraSettingsError("targets", _no_match_message(t, spec.short))
+            raise LoraSettingsError("targets", no_match_message(t, spec.short))
         return t
     if (
         not isinstance(t, tuple | list)
@@ -186,8 +181,9 @@ def _checked_targets(s: LoraSettings, spec: EsmSpec) -> tuple[str, ...] | str:
 
 
 def _checked_layers(
-    s: LoraSettings, targets: tuple[str, ...] | str, n_layers: int
+    s: LoraSettings, targets: tuple[str, ...] | str, spec: EsmSpec
 ) -> tuple[int, ...] | None:
+    n_layers = spec.layers
     if s.layers is None:
         return None
     if not isinstance(s.layers, tuple | list):
@@ -206,7 +202,7 @@ def _checked_layers(
     if bad:
         raise LoraSettingsError(
             "layers",
-            f"layer index {bad} out of range; {s.spec.short} has layers 0 to {n_layers - 1}",
+            f"layer index {bad} out of range; {spec.short} has layers 0 to {n_layers - 1}",
         )
     if targets == ("all-linear",):
         raise LoraSettingsError(
@@ -231,51 +227,3 @@ def _check_source(src: object) -> None:
 
 
 DEFAULT_SETTINGS = LoraSettings()  # the defaults the Lab's controls and the CLI start from
-
-
-# ---- PEFT's LoraConfig ---------------------------------------------------------------------
-
-
-def explicit_targets(s: LoraSettings, names: Iterable[str]) -> list[str] | str:
-    """``target_modules`` for PEFT: a regex becomes the list of module names it fully matches.
-
-    PEFT would match a string with Python's backtracking ``re`` (a hostile pattern stalls the
-    process); RE2 matches it here instead, so PEFT only sees exact names.
-    """
-    if not isinstance(s.targets, str):
-        listed = list(s.targets)
-        return "all-linear" if listed == ["all-linear"] else listed
-    matched = list(matching_names(s.targets, names))
-    if not matched:  # only if the live model differs from the architecture's names
-        raise LoraSettingsError("targets", _no_match_message(s.targets, s.model))
-    return matched
-
-
-def lora_config(
-    s: LoraSettings, *, meta: bool = False, names: Iterable[str] | None = None
-) -> LoraConfig:
-    """PEFT ``LoraConfig`` for the settings (``meta``: replace data-dependent inits).
-
-    A regex target is passed to PEFT as the module names it matches: ``names`` (the live
-    model's ``named_modules()``), by default the architecture's.
-    """
-    from peft import LoraConfig, TaskType
-
-    init = True if meta else INIT_CHOICES[s.init]  # meta: same shapes, no data for SVD/QR inits
-    targets = explicit_targets(s, module_names(s.model, s.head) if names is None else names)
-    task = None if s.peft_task_type is None else TaskType(s.peft_task_type)
-    return LoraConfig(
-        r=s.r,
-        lora_alpha=s.alpha,
-        lora_dropout=float(s.dropout),
-        target_modules=targets,
-        layers_to_transform=list(s.layers) if s.layers is not None else None,
-        layers_pattern="layer" if s.layers is not None else None,
-        use_rslora=s.use_rslora,
-        init_lora_weights=init,
-        bias=s.bias,
-        task_type=task,
-        # Explicit, not only via the task type: PEFT 0.21 adds "classifier" to modules_to_save
-        # *after* injecting LoRA, so token heads + all-linear would otherwise crash.
-        modules_to_save=["classifier"] if task is not None else None,
-    )

@@ -24,7 +24,7 @@ from .closed_form import ModuleRow, closed_form
 from .config import LoraSettings
 from .errors import LoraSettingsError
 from .peft_models import meta_peft_model
-from .sources import resolve_source
+from .sources import ResolvedSource, resolve_source
 
 R_VALUES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64)
 
@@ -167,14 +167,17 @@ def pitfalls(s: LoraSettings, targeted: list[str], matched: dict[str, list[str]]
     return out
 
 
-def count(settings: LoraSettings, *, use_cache: bool = True) -> CountResult:
+def count(
+    settings: LoraSettings, resolved: ResolvedSource | None = None, *, use_cache: bool = True
+) -> CountResult:
     """PEFT counts on the meta device plus the closed form, matched modules and pitfalls.
 
-    A checkpoint's config.json is checked against the model (LoraSettingsError naming "source"
-    if it differs); the counts are the architecture's, so they are taken on meta and cached per
-    count-relevant settings (UI reruns repeat them). A copy is returned.
+    ``resolved``: the weights source already decided for this action (else it is decided here,
+    where a checkpoint's config.json is checked against the model: LoraSettingsError naming
+    "source" if it differs). The counts are the architecture's, so they are taken on meta and
+    cached per count-relevant settings (UI reruns repeat them). A copy is returned.
     """
-    resolved = resolve_source(settings)
+    resolved = resolved or resolve_source(settings)
     provenance = resolved.provenance
     if resolved.config_checked:
         provenance += (

@@ -25,6 +25,7 @@ from .architecture import DTYPE_NAMES, resolve_model_name
 from .closed_form import base_params
 from .config import LoraSettings
 from .counting import count
+from .sources import ResolvedSource
 
 BYTES = dict(zip(DTYPE_NAMES, (4, 2, 2), strict=True))
 NF4_DQ_BYTES = 4.127 / 8  # NF4 + double-quantised constants (QLoRA §3)
@@ -83,11 +84,14 @@ def estimate(
     seq_len: int = 512,
     *,
     settings: LoraSettings | None = None,
+    weights: ResolvedSource | None = None,
     head: str = "seq",
     attention: str = "eager",
     measure: bool = False,
 ) -> MemoryEstimate:
     """Per-component bytes. ``settings`` gives the LoRA targets/r (default q,k,v,o + 2 FFN, r=8).
+
+    ``weights``: the source already decided for ``settings`` (the counts need no second decision).
 
     ``measure=True`` on a CUDA machine also runs one training step and stores
     ``torch.cuda.max_memory_allocated`` in ``measured_max_allocated`` (ignored without a GPU).
@@ -104,20 +108,19 @@ def estimate(
         grads, optim = n_base * bw, 2 * n_base * bw
         notes.append(f"full: {bw} B weights + {bw} B grads + {2 * bw} B AdamW states per parameter")
     else:
-        s = (
-            settings
-            or LoraSettings(
-                targets=(
-                    "query",
-                    "key",
-                    "value",
-                    "attention.output.dense",
-                    "intermediate.dense",
-                    "output.dense",
-                )
+        s = settings or LoraSettings(
+            targets=(
+                "query",
+                "key",
+                "value",
+                "attention.output.dense",
+                "intermediate.dense",
+                "output.dense",
             )
-        ).with_(model=spec.short, head=head)
-        c = count(s)
+        )
+        if (s.model, s.head) != (spec.short, head):  # settings made again only when they differ
+            s, weights = s.with_(model=spec.short, head=head), None
+        c = count(s, weights)
         trainable = c.trainable
         frozen = n_base
         if scheme == "lora":

@@ -1,20 +1,66 @@
-"""PEFT models: the settings' ``LoraConfig`` applied to a private copy of the base (or on meta)."""
+"""PEFT side of the settings: their ``LoraConfig``, applied to a private copy of the base (or meta)."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 
 import torch
-from peft import PeftModel, get_peft_model
+from peft import LoraConfig, PeftModel, TaskType, get_peft_model
 from torch import nn
 
-from .config import LoraSettings, lora_config
+from .architecture import module_names
+from .config import INIT_CHOICES, LoraSettings
 from .errors import LoraSettingsError
 from .esm import meta_model
 from .loading import fresh_base
 from .sources import ResolvedSource
+from .target_regex import matching_names, no_match_message
 
 META_PROVENANCE = "meta device (no weights)"
+
+
+def explicit_targets(s: LoraSettings, names: Iterable[str]) -> list[str] | str:
+    """``target_modules`` for PEFT: a regex becomes the list of module names it fully matches.
+
+    PEFT would match a string with Python's backtracking ``re`` (a hostile pattern stalls the
+    process); RE2 matches it here instead, so PEFT only sees exact names.
+    """
+    if not isinstance(s.targets, str):
+        listed = list(s.targets)
+        return "all-linear" if listed == ["all-linear"] else listed
+    matched = list(matching_names(s.targets, names))
+    if not matched:  # only if the live model differs from the architecture's names
+        raise LoraSettingsError("targets", no_match_message(s.targets, s.model))
+    return matched
+
+
+def lora_config(
+    s: LoraSettings, *, meta: bool = False, names: Iterable[str] | None = None
+) -> LoraConfig:
+    """PEFT ``LoraConfig`` for the settings (``meta``: replace data-dependent inits).
+
+    A regex target is passed to PEFT as the module names it matches: ``names`` (the live
+    model's ``named_modules()``), by default the architecture's.
+    """
+    init = True if meta else INIT_CHOICES[s.init]  # meta: same shapes, no data for SVD/QR inits
+    targets = explicit_targets(s, module_names(s.model, s.head) if names is None else names)
+    task = None if s.peft_task_type is None else TaskType(s.peft_task_type)
+    return LoraConfig(
+        r=s.r,
+        lora_alpha=s.alpha,
+        lora_dropout=float(s.dropout),
+        target_modules=targets,
+        layers_to_transform=list(s.layers) if s.layers is not None else None,
+        layers_pattern="layer" if s.layers is not None else None,
+        use_rslora=s.use_rslora,
+        init_lora_weights=init,
+        bias=s.bias,
+        task_type=task,
+        # Explicit, not only via the task type: PEFT 0.21 adds "classifier" to modules_to_save
+        # *after* injecting LoRA, so token heads + all-linear would otherwise crash.
+        modules_to_save=["classifier"] if task is not None else None,
+    )
 
 
 def wrap(net: nn.Module, settings: LoraSettings, *, meta: bool = False) -> PeftModel:

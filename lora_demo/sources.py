@@ -133,7 +133,15 @@ def resolve_weights(
     weights and a config that matches ``model``. A hub id is passed through (only the loader may
     fetch it).
     """
-    spec = resolve_model_name(model)
+    return _resolve(resolve_model_name(model), source, seed, auto_falls_back)
+
+
+def resolve_source(settings: LoraSettings) -> ResolvedSource:
+    """:func:`resolve_weights` for settings (strict ``"auto"``: an uncached model is an error)."""
+    return _resolve(settings.spec, settings.source, settings.seed, False)
+
+
+def _resolve(spec: EsmSpec, source: str, seed: int, auto_falls_back: bool) -> ResolvedSource:
     kind = source_kind(source)
     if kind == "random":
         return ResolvedSource("random", "random", random_provenance(seed))
@@ -156,8 +164,3 @@ def resolve_weights(
     check_folder(folder)
     check_folder_config(folder, spec)
     return ResolvedSource("folder", str(folder), f"pretrained checkpoint from {folder}", True)
-
-
-def resolve_source(settings: LoraSettings) -> ResolvedSource:
-    """:func:`resolve_weights` for settings (strict ``"auto"``: an uncached model is an error)."""
-    return resolve_weights(settings.model, settings.source, settings.seed)

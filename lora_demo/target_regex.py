@@ -51,3 +51,11 @@ def matching_names(pattern: str, names: Iterable[str]) -> tuple[str, ...]:
     """The ``names`` that ``pattern`` matches in full (PEFT's rule for a string target)."""
     regex = compile_target_regex(pattern)
     return tuple(n for n in names if n and regex.fullmatch(n) is not None)
+
+
+def no_match_message(pattern: str, model: str) -> str:
+    """What to say when ``pattern`` matches no module of ``model``."""
+    return (
+        f"{pattern[:80]!r} matches no module of {model}. Try names such as query, "
+        "value, attention.output.dense, or a regex such as .*\\.layer\\.5\\..*query"
+    )

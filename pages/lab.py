@@ -38,7 +38,8 @@ with right:
     settings = controls.settings
     if controls.error is not None:
         show_error(controls.error, t("lab.controls.title"))
-    settings = weights_note(settings)  # None when the checkpoint cannot be used (message shown)
+    # the weights source, decided once for this rerun; None when it cannot be used (message shown)
+    settings, weights = weights_note(settings)
     with st.expander(t("lab.weights_how_title"), icon=":material/download:"):
         st.markdown(t("lab.weights_how"))
         hub_panel(controls.model)
@@ -47,11 +48,10 @@ with right:
     tabs = st.tabs(
         [t(f"lab.tab.{n}") for n in names], default=t(f"lab.tab.{wanted}") if wanted else None
     )
-    panels = {
+    panels = {"merge": merge_panel, "train": train_panel}
+    sourced = {
         "params": params_panel,
         "matched": matched_panel,
-        "merge": merge_panel,
-        "train": train_panel,
         "mlm": mlm_panel,
         "memory": memory_panel,
     }
@@ -59,7 +59,9 @@ with right:
         with tab:
             if name == "experiments":
                 experiments_panel(settings, active)
-            elif settings is None:
+            elif settings is None or weights is None:
                 st.info(t("lab.fix_settings"), icon=":material/tune:")
+            elif name in sourced:
+                sourced[name](settings, weights)
             else:
                 panels[name](settings)

@@ -80,8 +80,16 @@ def test_weights_local_folder_shows_provenance_and_bad_path_is_a_message(
     assert not at.exception
     assert any("pick a checkpoint folder" in e.value for e in at.error)
     assert at.selectbox(key="lab_weights_path").options == ["esm2_t6_8M_ckpt"]
+    import lora_demo.sources
+
+    checks: list[object] = []  # the source is decided (config.json read) once per rerun
+    check = lora_demo.sources.check_folder_config
+    monkeypatch.setattr(
+        lora_demo.sources, "check_folder_config", lambda *a: checks.append(a) or check(*a)
+    )
     at.selectbox(key="lab_weights_path").set_value("esm2_t6_8M_ckpt").run()
     assert not at.exception and not at.error
+    assert len(checks) == 1
     note = _plain(" ".join(s.value for s in at.success))
     assert (
         "pretrained checkpoint from models/esm2_t6_8M_ckpt" in note

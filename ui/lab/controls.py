@@ -20,11 +20,16 @@ from lora_demo import (
     TARGET_PRESETS,
     LoraSettings,
     LoraSettingsError,
+    ResolvedSource,
     resolve_source,
     targets_from_presets,
 )
 from lora_demo.hub_download import OFFICIAL, target_folder
-from lora_demo.project_checkpoint import project_checkpoint, resolve_project_source
+from lora_demo.project_checkpoint import (
+    ProjectCheckpoint,
+    project_checkpoint,
+    resolve_project_source,
+)
 from lora_demo.target_regex import MAX_PATTERN_CHARS
 from studykit.deployment import model_folder, model_folders, models_dir
 from ui.core import t
@@ -93,20 +98,22 @@ def downloaded_folder(model: str) -> Path | None:
     return folder if (folder / "config.json").is_file() else None
 
 
-def weights_source() -> str:
+def weights_source(ckpt: ProjectCheckpoint | None, downloaded: Path | None) -> str:
     """The `source` for LoraSettings from the Weights control.
 
-    A local folder is picked by name among the checkpoint folders under the configured models
-    folder (`LORA_LAB_MODELS_DIR`): no typed paths, so no `~`, no probing which folders exist.
+    ``ckpt`` and ``downloaded``: the project checkpoint and the downloaded official one, as the
+    controls found them for this rerun. A local folder is picked by name among the checkpoint
+    folders under the configured models folder (`LORA_LAB_MODELS_DIR`): no typed paths, so no
+    `~`, no probing which folders exist.
     """
     ss = st.session_state
     choice = ss.get("lab_weights", "random")
     if choice == "cache":
         return "auto"
     if choice == "project":  # this project's pretrained 8M (absolute path, or a clear error)
-        return resolve_project_source("project")
+        return str(ckpt.folder) if ckpt is not None else resolve_project_source("project")
     if choice == "download":  # the official checkpoint fetched by the download button
-        folder = downloaded_folder(str(ss.get("lab_model", "")))
+        folder = downloaded
         if folder is None:
             raise LoraSettingsError("source", t("lab.controls.weights_download_missing"))
         return str(folder)
@@ -256,36 +263,41 @@ def render_controls() -> Controls:
             dropout=float(ss["lab_dropout"]), targets=targets, layers=layers,
             use_rslora=bool(ss["lab_rslora"]), init=ss["lab_init"], bias=ss["lab_bias"],
             dtype=ss["lab_dtype"], device=ss["lab_device"],
-            task_type="none" if ss["lab_no_task"] else "auto", source=weights_source(),
+            task_type="none" if ss["lab_no_task"] else "auto",
+            source=weights_source(ckpt, downloaded),
         )  # fmt: skip  # checked once, here: invalid settings raise
     except Exception as exc:  # shown by the panels as a clear message
         return Controls(None, exc, model)
     return Controls(settings, None, model)
 
 
-def weights_note(settings: LoraSettings | None) -> LoraSettings | None:
-    """The note above the tabs: random weights, or the checkpoint in use (config checked).
+def weights_note(
+    settings: LoraSettings | None,
+) -> tuple[LoraSettings, ResolvedSource] | tuple[None, None]:
+    """The note above the tabs, and the weights source decided once for this rerun.
 
-    A folder or cache that cannot be used becomes a clear st.error saying what to do, and the
-    panels get no settings (returns None); nothing is downloaded.
+    Says random weights, or the checkpoint in use (config checked). A folder or cache that cannot
+    be used becomes a clear st.error saying what to do, and the panels get no settings (returns
+    ``(None, None)``); nothing is downloaded. The panels take the returned source as it is.
     """
-    if settings is None and st.session_state.get("lab_weights", "random") != "random":
-        return None  # the controls' error (e.g. an empty folder path) is already shown
-    if settings is None or settings.source == "random":
-        seed = 0 if settings is None else settings.seed
-        st.info(t("lab.weights_note", seed=seed), icon=":material/casino:")
-        return settings
+    if settings is None:
+        if st.session_state.get("lab_weights", "random") == "random":
+            st.info(t("lab.weights_note", seed=0), icon=":material/casino:")
+        return None, None  # else the controls' error (e.g. an empty folder path) is shown
     try:
-        provenance = resolve_source(settings).provenance
+        resolved = resolve_source(settings)
     except Exception as exc:  # LoraSettingsError / ModelLoadError carry what to do
         show_error(exc, t("lab.controls.weights"))
-        return None
-    st.success(
-        t(
-            "lab.weights_loaded",
-            provenance=public_text(public_provenance(provenance), 300),
-            model=size_label(settings.model),
-        ),
-        icon=":material/download_done:",
-    )
-    return settings
+        return None, None
+    if not resolved.pretrained:
+        st.info(t("lab.weights_note", seed=settings.seed), icon=":material/casino:")
+    else:
+        st.success(
+            t(
+                "lab.weights_loaded",
+                provenance=public_text(public_provenance(resolved.provenance), 300),
+                model=size_label(settings.model),
+            ),
+            icon=":material/download_done:",
+        )
+    return settings, resolved

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
-from lora_demo import LoraSettings, MemoryEstimate, estimate, measure_gpu
+from lora_demo import LoraSettings, MemoryEstimate, ResolvedSource, estimate, measure_gpu
 from lora_demo.memory import SCHEMES
 from ui.core import t
 from ui.lab.common import fmt_bytes, guarded, settings_key
@@ -25,7 +25,12 @@ BATCH_CHOICES = (1, 2, 4, 8, 16, 32)
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_estimates(
-    key: str, batch: int, seq: int, attention: str, _settings: LoraSettings
+    key: str,
+    batch: int,
+    seq: int,
+    attention: str,
+    _settings: LoraSettings,
+    _weights: ResolvedSource,
 ) -> list[MemoryEstimate]:
     s = _settings
     return [
@@ -35,7 +40,8 @@ def cached_estimates(
             s.dtype,
             batch,
             seq,
-            settings=s.with_(device="meta"),
+            settings=s,
+            weights=_weights,
             head=s.head,
             attention=attention,
         )
@@ -43,7 +49,8 @@ def cached_estimates(
     ]
 
 
-def memory_panel(settings: LoraSettings) -> None:
+def memory_panel(settings: LoraSettings, weights: ResolvedSource) -> None:
+    """Memory per scheme for ``settings`` (``weights``: the source the Lab decided this rerun)."""
     ss = st.session_state
     ss.setdefault("lab_mem_batch", 8)
     ss.setdefault("lab_mem_seq", 512)
@@ -65,6 +72,7 @@ def memory_panel(settings: LoraSettings) -> None:
             int(ss["lab_mem_seq"]),
             ss["lab_mem_attn"],
             settings,
+            weights,
         )
         measured = ss.get("lab_mem_measured", {}).get(settings_key(settings), {})
         left, right = st.columns([3, 2])

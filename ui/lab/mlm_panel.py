@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lora_demo import LoraSettings, load_base, resolve_source
+from lora_demo import LoraSettings, ResolvedSource, load_base
 from lora_demo.mlm import evaluate_mlm
 from lora_demo.project_checkpoint import project_checkpoint
 from lora_demo.real_tasks import load_real_task
@@ -41,7 +41,7 @@ def _want() -> None:
     st.session_state["lab_mlm_want"] = True
 
 
-def mlm_panel(settings: LoraSettings) -> None:
+def mlm_panel(settings: LoraSettings, resolved: ResolvedSource) -> None:
     st.caption(t("lab.mlm.intro"))
     ckpt = project_checkpoint()
     if ckpt is not None:
@@ -54,7 +54,6 @@ def mlm_panel(settings: LoraSettings) -> None:
     if seqs is None:
         st.info(t("lab.mlm.need_data"), icon=":material/dataset:")
         return
-    resolved = resolve_source(settings)
     source, provenance = resolved.location, resolved.provenance
     key = (settings.model, source, settings.seed)
     results = st.session_state.setdefault(RESULTS, {})

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lora_demo import MODEL_NAMES, CountResult, LoraSettings, count, trainable_vs_r
+from lora_demo import MODEL_NAMES, CountResult, LoraSettings, ResolvedSource, count, trainable_vs_r
 from ui.core import t
 from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, metric_row
 from ui.lab.session_model import adapted_layer_view
@@ -22,9 +22,10 @@ def cached_sweep(targets: tuple[str, ...] | str, head: str) -> list[dict]:
     return trainable_vs_r(targets, head, MODEL_NAMES, R_VALUES)
 
 
-def params_panel(settings: LoraSettings) -> None:
+def params_panel(settings: LoraSettings, weights: ResolvedSource) -> None:
+    """PEFT's counts for ``settings`` (``weights``: the source the Lab decided this rerun)."""
     with guarded(t("lab.tab.params")):
-        c = count(settings)  # the engine caches counts; reruns reuse them
+        c = count(settings, weights)  # the engine caches counts; reruns reuse them
         cols = metric_row(4)
         cols[0].metric(t("lab.params.trainable"), fmt_int(c.trainable))
         cols[1].metric(t("lab.params.total"), fmt_int(c.total))
@@ -105,9 +106,10 @@ def _sweep_chart(settings: LoraSettings) -> None:
     st.caption(t(note))
 
 
-def matched_panel(settings: LoraSettings) -> None:
+def matched_panel(settings: LoraSettings, weights: ResolvedSource) -> None:
+    """Which modules the targets matched, and the pitfalls of what they did."""
     with guarded(t("lab.tab.matched")):
-        c = count(settings)
+        c = count(settings, weights)
         for pitfall in c.pitfalls:
             title = t(f"lab.pitfall.{pitfall.code}")
             # details can carry the user's own target names: shown as text
