@@ -6,7 +6,8 @@ time budget is spent, reports progress through a callback, and writes to ``out_d
 * ``model.safetensors`` (fp16) + ``config.json`` + ``vocab.txt`` + ``tokenizer_config.json``:
   loadable as a weights source by :func:`lora_demo.loading.load_base`;
 * ``MODEL_CARD.md`` ("pretrained by this project on N tokens") and ``pretrain_metrics.json``;
-* ``resume/state.pt``: fp32 weights, AdamW state and counters, so ``resume=True`` continues.
+* ``resume/state.pt``: fp32 weights, AdamW state and counters, so ``resume=True`` continues
+  (:mod:`lora_demo.pretrain_state`).
 
 On CUDA it uses bf16 autocast (fp32 master weights) and large length-bucketed batches; on a CPU
 a tiny run works the same way, only slower.
@@ -15,7 +16,6 @@ a tiny run works the same way, only slower.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import time
 from collections.abc import Callable
@@ -38,8 +38,7 @@ from .pretrain_output import (
     software_versions,
     write_metrics_and_card,
 )
-
-STATE_FILE = "resume/state.pt"
+from .pretrain_state import ResumeState, load_state, save_state
 
 
 @dataclass(frozen=True)
@@ -133,30 +132,12 @@ def pretrain(
         weight_decay=cfg.weight_decay,
         **({"fused": True} if cuda else {}),
     )
-    state_path = out / STATE_FILE
-    step, tokens, elapsed_before, history, sessions = 0, 0, 0.0, [], []
-    random_init: MlmEval
     if resume:
-        if not state_path.is_file():
-            raise PretrainError(
-                f"nothing to resume in {out}: {STATE_FILE} is missing. Run without --resume first."
-            )
-        try:
-            st = torch.load(state_path, map_location=device, weights_only=True)
-            model.load_state_dict(st["model"])
-            opt.load_state_dict(st["optimizer"])
-        except Exception as exc:  # corrupt or foreign file
-            raise PretrainError(
-                f"{state_path} could not be loaded ({type(exc).__name__}: {exc}); "
-                "start again without --resume in an empty folder."
-            ) from exc
-        if st["model_name"] != spec.short:
-            raise PretrainError(f"{out} holds a {st['model_name']} run, not {spec.short}.")
-        step, tokens, elapsed_before = int(st["step"]), int(st["tokens"]), float(st["elapsed"])
-        history, sessions = json.loads(st["history"]), json.loads(st["sessions"])
-        random_init = MlmEval(**json.loads(st["random_init"]))
+        saved = load_state(out, model, opt, device, spec.short)
     else:
-        random_init = evaluate_mlm(model, val_seqs, **eval_kw)
+        saved = ResumeState(0, 0, 0.0, [], [], evaluate_mlm(model, val_seqs, **eval_kw))
+    step, tokens, elapsed_before = saved.step, saved.tokens, saved.elapsed
+    history, sessions, random_init = saved.history, saved.sessions, saved.random_init
     total_budget = elapsed_before + cfg.seconds
     first_step = step
 
@@ -168,24 +149,10 @@ def pretrain(
     session_tokens, loss_sum, loss_n, last_loss = 0, 0.0, 0, float("nan")
     lr = lr_at(cfg, elapsed_before, total_budget)
 
-    def save_state() -> None:
-        state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = state_path.with_suffix(".tmp")
-        torch.save(
-            {
-                "model": model.state_dict(),
-                "optimizer": opt.state_dict(),
-                "model_name": spec.short,
-                "step": step,
-                "tokens": tokens,
-                "elapsed": elapsed_before + (time.perf_counter() - t_start),
-                "history": json.dumps(history),
-                "sessions": json.dumps(sessions),
-                "random_init": json.dumps(random_init.to_dict()),
-            },
-            tmp,
-        )
-        tmp.replace(state_path)  # never leave a half-written state behind
+    def save() -> None:
+        elapsed = elapsed_before + (time.perf_counter() - t_start)
+        state = ResumeState(step, tokens, elapsed, history, sessions, random_init)
+        save_state(out, model, opt, spec.short, state)
 
     def report(done: bool = False, val: MlmEval | None = None) -> None:
         nonlocal loss_sum, loss_n, last_loss
@@ -261,7 +228,7 @@ def pretrain(
             model.train()
             last_eval = time.perf_counter()
         if t - last_save >= cfg.save_every_seconds:
-            save_state()
+            save()
             last_save = time.perf_counter()
 
     session_seconds = time.perf_counter() - t_start
@@ -280,7 +247,7 @@ def pretrain(
             round(final.masked_accuracy, 4),
         ]
     )
-    save_state()
+    save()
     save_export(model, out)
     metrics = {
         "model": spec.short,

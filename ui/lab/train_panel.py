@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import gc
 import re
-import statistics
 import threading
 import time
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from lora_demo import TASKS, LoraSettings, RunSpec, StepReport, load_user_task, make_task, train
 from lora_demo.real_tasks import REAL_TASKS, load_real_task, majority_baseline
 from ui.core import t
-from ui.lab.common import fmt_bytes, guarded, is_live
+from ui.lab.common import guarded, is_live
 from ui.lab.real_data import built_real_tasks, data_card
+from ui.lab.train_results import results_table, train_figure
 from ui.plain_text import md_text
 
 STATE = "lab_train_state"
@@ -151,10 +148,10 @@ def _train_fragment(settings: LoraSettings) -> None:
     if not state["steps"]:
         return
     chart_slot.plotly_chart(
-        _figure(state["steps"]), config={"displayModeBar": False}, key="lab_train_chart"
+        train_figure(state["steps"]), config={"displayModeBar": False}, key="lab_train_chart"
     )
     with table_slot.container():
-        st.dataframe(_table(state), hide_index=True, width="stretch")
+        st.dataframe(results_table(state), hide_index=True, width="stretch")
         if state.get("baseline") is not None:
             st.caption(t("lab.train.baseline", acc=f"{state['baseline']:.3f}", n=state["n_val"]))
         st.caption(t("lab.train.mem_note"))
@@ -219,7 +216,9 @@ def _run(settings: LoraSettings, status_slot, chart_slot) -> None:
             text=t("lab.train.progress", run=rep.run, step=rep.step, steps=steps),
         )
         chart_slot.plotly_chart(
-            _figure(state["steps"]), config={"displayModeBar": False}, key=f"lab_train_live_{done}"
+            train_figure(state["steps"]),
+            config={"displayModeBar": False},
+            key=f"lab_train_live_{done}",
         )
 
     try:
@@ -254,66 +253,3 @@ def _wait_for_previous_run(state: dict, limit_s: float = 60.0) -> None:
     deadline = time.monotonic() + limit_s
     while state["status"] == "running" and time.monotonic() < deadline:
         time.sleep(0.1)
-
-
-def _figure(steps: list[StepReport]) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("lab.train.loss"), t("lab.train.metric")))
-    runs = list(dict.fromkeys(s.run for s in steps))
-    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
-    for i, run in enumerate(runs):
-        color = palette[i % len(palette)]
-        pts = [s for s in steps if s.run == run]
-        fig.add_trace(
-            go.Scatter(
-                x=[s.step for s in pts],
-                y=[s.train_loss for s in pts],
-                name=run,
-                mode="lines+markers",
-                line={"color": color, "width": 3},
-                legendgroup=run,
-            ),
-            row=1,
-            col=1,
-        )
-        val = [s for s in pts if s.val_metric is not None]
-        fig.add_trace(
-            go.Scatter(
-                x=[s.step for s in val],
-                y=[s.val_metric for s in val],
-                name=run,
-                mode="lines+markers",
-                line={"color": color, "width": 3, "dash": "dot"},
-                legendgroup=run,
-                showlegend=False,
-            ),
-            row=1,
-            col=2,
-        )
-    fig.update_layout(
-        height=380,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"size": 15},
-        legend={"orientation": "h", "y": -0.18},
-    )
-    fig.update_xaxes(title_text="step")
-    return fig
-
-
-def _table(state: dict) -> pd.DataFrame:
-    rows = []
-    for run in dict.fromkeys(s.run for s in state["steps"]):
-        pts = [s for s in state["steps"] if s.run == run]
-        last = pts[-1]
-        val = [s for s in pts if s.val_metric is not None]
-        rows.append({
-            t("lab.train.col_run"): run,
-            t("lab.train.col_trainable"): f"{last.trainable:,}",
-            t("lab.train.col_steps"): f"{last.step}/{state['total']}",
-            t("lab.train.col_loss"): round(last.train_loss, 4),
-            t("lab.train.col_val_loss"): round(val[-1].val_loss, 4) if val else None,
-            t("lab.train.col_acc"): round(val[-1].val_metric, 3) if val else None,
-            t("lab.train.col_sps"): round(statistics.median(s.seconds_per_step for s in pts), 3),
-            t("lab.train.col_mem"): fmt_bytes(max(s.peak_mem_bytes for s in pts)),
-        })  # fmt: skip
-    # no validation yet: the localised dash, not Streamlit's "None"
-    return pd.DataFrame(rows).astype(object).fillna(t("common.none"))
