@@ -84,14 +84,14 @@ def estimate(
     seq_len: int = 512,
     *,
     settings: LoraSettings | None = None,
-    weights: ResolvedSource | None = None,
+    resolved: ResolvedSource | None = None,
     head: str = "seq",
     attention: str = "eager",
     measure: bool = False,
 ) -> MemoryEstimate:
     """Per-component bytes. ``settings`` gives the LoRA targets/r (default q,k,v,o + 2 FFN, r=8).
 
-    ``weights``: the source already decided for ``settings`` (the counts need no second decision).
+    ``resolved``: the weights source already decided for ``settings`` (no second decision).
 
     ``measure=True`` on a CUDA machine also runs one training step and stores
     ``torch.cuda.max_memory_allocated`` in ``measured_max_allocated`` (ignored without a GPU).
@@ -119,8 +119,8 @@ def estimate(
             )
         )
         if (s.model, s.head) != (spec.short, head):  # settings made again only when they differ
-            s, weights = s.with_(model=spec.short, head=head), None
-        c = count(s, weights)
+            s, resolved = s.with_(model=spec.short, head=head), None
+        c = count(s, resolved)
         trainable = c.trainable
         frozen = n_base
         if scheme == "lora":

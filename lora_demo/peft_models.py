@@ -1,4 +1,4 @@
-"""PEFT side of the settings: their ``LoraConfig``, applied to a private copy of the base (or meta)."""
+"""The PEFT side of the settings: their ``LoraConfig``, applied to a copy of the base (or meta)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pretraining's resume state: ``resume/state.pt`` (weights, optimizer, counters) written and read back.
+"""Pretraining's resume state: ``resume/state.pt`` (weights, optimizer, counters) saved, loaded.
 
 Written atomically (a temporary file, then a rename), so a run stopped mid-save leaves the previous
 state intact; read with ``weights_only=True`` and checked to belong to the same model size.

@@ -41,7 +41,7 @@ def cached_estimates(
             batch,
             seq,
             settings=s,
-            weights=_weights,
+            resolved=_weights,
             head=s.head,
             attention=attention,
         )
