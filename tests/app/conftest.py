@@ -9,7 +9,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import ui.core
 from tests.support.paths import ROOT
+from tests.support.quiz_bank import fixture_bank
+from tests.support.stats_app import seed_three_weeks
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +59,14 @@ def open_page() -> Callable[..., AppTest]:
         return at
 
     return _open
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A progress store with three weeks of reviews, a leech, typed misses and an unknown id."""
+    monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
+    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
+    st.cache_resource.clear()
+    seed_three_weeks()
+    return tmp_path

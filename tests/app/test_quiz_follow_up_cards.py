@@ -17,12 +17,9 @@ import ui.core
 import ui.quiz.card_grading
 import ui.quiz.daily_review
 from studykit.intervals import format_interval
-from studykit.progress_location import database_url
 from studykit.schedule import make_scheduler, preview_intervals, replay
-from studykit.store import open_store
+from tests.support.quiz_app import card_on_screen, grade, log_rows, open_quiz
 from tests.support.quiz_bank import fixture_bank
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 class Clock:
@@ -49,40 +46,6 @@ def clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     st.cache_resource.clear()
 
 
-def _open(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/quiz.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _on_screen(at: AppTest) -> str:
-    (box,) = [a for a in at.text_area if a.key and a.key.startswith("review_answer_")]
-    return box.key.removeprefix("review_answer_")
-
-
-def _grade(at: AppTest, rating: int, typed: str = "") -> str:
-    key = _on_screen(at)
-    if typed:
-        at.text_area(key=f"review_answer_{key}").input(typed).run()
-    at.button(key="review_reveal").click().run()
-    at.button(key=f"review_rate_{rating}").click().run()
-    assert not at.exception, at.exception
-    return key
-
-
-def _rows() -> list:
-    store = open_store(database_url())
-    try:
-        profile = store.get_profile("default")
-        return [r for r in store.reviews(profile.id) if r.mode == "review"]
-    finally:
-        store.dispose()
-
-
 def _metric(at: AppTest, index: int) -> str:
     return at.metric[index].value  # due, new, reviewed today
 
@@ -94,20 +57,20 @@ def _markdown(at: AppTest) -> str:
 def _yesterdays_drill(clock: Clock, lang: str) -> None:
     """Yesterday: fx-q1 graded Easy, its follow-up 1 Again, its follow-up 2 Easy."""
     clock.now = datetime.now(UTC) - timedelta(days=1)
-    at = _open(lang)
-    assert _grade(at, 4) == "fx-q1"
-    assert _on_screen(at) == "fx-q1#f1"  # the drill asks the new follow-up right away
-    assert _grade(at, 1) == "fx-q1#f1"
-    assert _grade(at, 4) == "fx-q1#f2"
-    assert _on_screen(at) == "fx-q2"  # f1 is due in a minute, not yet
-    assert [r.card_key for r in _rows()] == ["fx-q1", "fx-q1#f1", "fx-q1#f2"]
+    at = open_quiz(lang)
+    assert grade(at, 4) == "fx-q1"
+    assert card_on_screen(at) == "fx-q1#f1"  # the drill asks the new follow-up right away
+    assert grade(at, 1) == "fx-q1#f1"
+    assert grade(at, 4) == "fx-q1#f2"
+    assert card_on_screen(at) == "fx-q2"  # f1 is due in a minute, not yet
+    assert [r.card_key for r in log_rows("review")] == ["fx-q1", "fx-q1#f1", "fx-q1#f2"]
 
 
 def test_a_follow_up_graded_again_comes_back_the_next_day_under_its_parent(clock: Clock) -> None:
     _yesterdays_drill(clock, "en")
     clock.now = datetime.now(UTC)
-    at = _open("en")
-    assert _on_screen(at) == "fx-q1#f1"
+    at = open_quiz("en")
+    assert card_on_screen(at) == "fx-q1#f1"
     assert _metric(at, 0) == "1"  # due today: the follow-up alone (fx-q1, f2: Easy, days away)
     assert any(c.value == "Follow-up 1/2" for c in at.caption)
     shown = _markdown(at)
@@ -120,7 +83,7 @@ def test_a_follow_up_graded_again_comes_back_the_next_day_under_its_parent(clock
     at.button(key="review_reveal").click().run()
     assert any(m.label == "Key-point coverage" and m.value == "0%" for m in at.metric)
     assert at.button(key="review_rate_1").proto.type == "primary"  # proposed: Again
-    card = replay(_rows(), make_scheduler()).cards["fx-q1#f1"]
+    card = replay(log_rows("review"), make_scheduler()).cards["fx-q1#f1"]
     real = preview_intervals(card, "fx-q1#f1", make_scheduler(), clock.now)
     for rating in (1, 2, 3, 4):  # each button shows the FSRS interval of this very card
         label = at.button(key=f"review_rate_{rating}").label
@@ -128,33 +91,33 @@ def test_a_follow_up_graded_again_comes_back_the_next_day_under_its_parent(clock
 
     at.button(key="review_rate_3").click().run()
     assert not at.exception, at.exception
-    assert [r.card_key for r in _rows()][-1] == "fx-q1#f1"
-    assert _on_screen(at) == "fx-q2"  # graded Good: not asked again today
+    assert [r.card_key for r in log_rows("review")][-1] == "fx-q1#f1"
+    assert card_on_screen(at) == "fx-q2"  # graded Good: not asked again today
     assert _metric(at, 0) == "0"
 
 
 def test_the_drill_skips_a_follow_up_scheduled_for_later(clock: Clock) -> None:
     """Grading a parent again does not re-ask a follow-up whose own card is not due."""
     clock.now = datetime.now(UTC) - timedelta(days=1)
-    at = _open("en")
-    _grade(at, 1)  # fx-q1 Again: it comes back in a minute
-    assert _grade(at, 4) == "fx-q1#f1"  # new follow-ups are drilled: f1 Easy (days away)
-    assert _grade(at, 1) == "fx-q1#f2"  # f2 Again (due in a minute)
+    at = open_quiz("en")
+    grade(at, 1)  # fx-q1 Again: it comes back in a minute
+    assert grade(at, 4) == "fx-q1#f1"  # new follow-ups are drilled: f1 Easy (days away)
+    assert grade(at, 1) == "fx-q1#f2"  # f2 Again (due in a minute)
     clock.now = datetime.now(UTC)
-    at = _open("en")
-    assert _on_screen(at) == "fx-q1"  # due parent first
-    _grade(at, 3)
-    assert _on_screen(at) == "fx-q1#f2"  # the drill asks f2 (due), not f1 (scheduled later)
-    _grade(at, 3)
-    assert _on_screen(at) == "fx-q2"
-    keys = [r.card_key for r in _rows()]
+    at = open_quiz("en")
+    assert card_on_screen(at) == "fx-q1"  # due parent first
+    grade(at, 3)
+    assert card_on_screen(at) == "fx-q1#f2"  # the drill asks f2 (due), not f1 (scheduled later)
+    grade(at, 3)
+    assert card_on_screen(at) == "fx-q2"
+    keys = [r.card_key for r in log_rows("review")]
     assert keys.count("fx-q1#f1") == 1 and keys.count("fx-q1#f2") == 2
 
 
 def test_the_follow_up_card_in_chinese(clock: Clock) -> None:
     _yesterdays_drill(clock, "zh")
     clock.now = datetime.now(UTC)
-    at = _open("zh")
+    at = open_quiz("zh")
     assert any(c.value == "追问 1/2" for c in at.caption)
     assert "LoRA 的基本原理是什么？" in _markdown(at)
     at.button(key="review_reveal").click().run()
@@ -165,10 +128,10 @@ def test_the_follow_up_card_in_chinese(clock: Clock) -> None:
 def test_undo_of_a_queued_follow_up_brings_it_back_first(clock: Clock) -> None:
     _yesterdays_drill(clock, "en")
     clock.now = datetime.now(UTC)
-    at = _open("en")
-    assert _grade(at, 3, typed="B starts at zero") == "fx-q1#f1"
-    assert _on_screen(at) == "fx-q2"
+    at = open_quiz("en")
+    assert grade(at, 3, typed="B starts at zero") == "fx-q1#f1"
+    assert card_on_screen(at) == "fx-q2"
     at.button(key="review_undo").click().run()
-    assert _on_screen(at) == "fx-q1#f1"  # back at the head of the queue, not after fx-q2
+    assert card_on_screen(at) == "fx-q1#f1"  # back at the head of the queue, not after fx-q2
     assert at.text_area(key="review_answer_fx-q1#f1").value == "B starts at zero"
-    assert [r.card_key for r in _rows()].count("fx-q1#f1") == 1  # yesterday's Again only
+    assert [r.card_key for r in log_rows("review")].count("fx-q1#f1") == 1  # yesterday's Again only

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,53 +13,11 @@ from streamlit.testing.v1 import AppTest
 import ui.core
 from studykit.progress_io import export_progress
 from studykit.progress_location import database_url
-from studykit.store import NewReview, open_store
+from studykit.store import open_store
 from tests.support.quiz_bank import fixture_bank
+from tests.support.stats_app import open_stats
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-@pytest.fixture
-def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A progress store with three weeks of reviews, a leech, typed misses and an unknown id."""
-    monkeypatch.setenv("LORA_LAB_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
-    monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
-    st.cache_resource.clear()
-    store = open_store(database_url())
-    pid = store.ensure_profile("default").id
-    now = datetime.now(UTC)
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    anchor = midnight + (now - midnight) / 2  # today, in the past: robust near midnight
-    for day in range(20, -1, -1):
-        at = anchor - timedelta(days=day)
-        store.add_review(pid, NewReview("fx-q2", "fx-q2", at, 3 if day % 3 else 4))
-        store.add_review(pid, NewReview("fx-q3", "fx-q3", at + timedelta(seconds=1), 1))
-    store.add_review(
-        pid,
-        NewReview(
-            "fx-q1",
-            "fx-q1",
-            anchor + timedelta(seconds=2),
-            2,
-            proposed_rating=2,
-            coverage=0.5,
-            missed_points=(1, 2),
-        ),
-    )
-    store.add_review(pid, NewReview("gone-q9", "gone-q9", anchor + timedelta(seconds=3), 3))
-    store.dispose()
-    return tmp_path
-
-
-def open_stats(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/stats.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_stats_page_renders_with_data(seeded: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_stats import open_stats, seeded  # noqa: F401  (the seeded store fixture)
+from tests.support.stats_app import open_stats
 
 
 def _click_row(at, key: str, row: int) -> None:
@@ -21,7 +21,7 @@ def _click_row(at, key: str, row: int) -> None:
     ("table", "question"), [("stats_weak", "fx-q1"), ("stats_leeches", "fx-q3")]
 )
 def test_a_clicked_row_opens_its_question_with_the_answer(
-    seeded: Path,  # noqa: F811
+    seeded: Path,
     table: str,
     question: str,
 ) -> None:

@@ -1,4 +1,4 @@
-"""Driving the quiz page in AppTest: open it in a mode, read its metrics and the review log."""
+"""Driving the study pages in AppTest: open a page, grade cards, read metrics and the review log."""
 
 from __future__ import annotations
 
@@ -27,17 +27,41 @@ def use_bank(monkeypatch: pytest.MonkeyPatch, bank: Bank) -> Bank:
     return bank
 
 
-def open_quiz(lang: str = "zh", mode: str | None = None) -> AppTest:
-    """The app switched to the quiz page (and to `mode`, when given), with no exception."""
+def open_page(page: str, lang: str = "en") -> AppTest:
+    """The app switched to `page` (e.g. "pages/stats.py") in `lang`, with no exception."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page("pages/quiz.py")
+    at.switch_page(page)
     at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_quiz(lang: str = "zh", mode: str | None = None) -> AppTest:
+    """The app switched to the quiz page (and to `mode`, when given), with no exception."""
+    at = open_page("pages/quiz.py", lang)
     if mode:
         at.button_group(key="quiz_mode").set_value(mode).run()
     assert not at.exception, at.exception
     return at
+
+
+def card_on_screen(at: AppTest, prefix: str = "review") -> str:
+    """The card key of the unrevealed card shown (from its answer box's key)."""
+    (box,) = [a for a in at.text_area if a.key and a.key.startswith(f"{prefix}_answer_")]
+    return box.key.removeprefix(f"{prefix}_answer_")
+
+
+def grade(at: AppTest, rating: int = 3, typed: str = "", prefix: str = "review") -> str:
+    """Type `typed` (if any), reveal and rate the card shown; returns its card key."""
+    key = card_on_screen(at, prefix)
+    if typed:
+        at.text_area(key=f"{prefix}_answer_{key}").input(typed).run()
+    at.button(key=f"{prefix}_reveal").click().run()
+    at.button(key=f"{prefix}_rate_{rating}").click().run()
+    assert not at.exception, at.exception
+    return key
 
 
 def log_rows(mode: str | None = None) -> list:
@@ -49,6 +73,16 @@ def log_rows(mode: str | None = None) -> list:
     finally:
         store.dispose()
     return [r for r in rows if mode is None or r.mode == mode]
+
+
+def logged_cards(mode: str = "review") -> list[str]:
+    """The card keys of the default profile's review log in `mode`, oldest first."""
+    return [r.card_key for r in log_rows(mode)]
+
+
+def metric_shown(at: AppTest, label: str) -> str:
+    """The value of the metric whose label reads `label`."""
+    return next(m.value for m in at.metric if m.label == label)
 
 
 def metric(at: AppTest, label_key: str) -> str:

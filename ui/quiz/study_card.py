@@ -92,6 +92,13 @@ def study_card(
     rating_buttons(ctx, result, store, scheduler, card)
 
 
+# (label, key suffix, button type, shortcut, icon): Space anywhere, Enter outside the text box
+_REVEAL_BUTTONS = (
+    ("quiz.reveal", "reveal", "primary", "Space", ":material/visibility:"),
+    ("quiz.reveal_enter", "reveal_enter", "tertiary", "Enter", None),
+)
+
+
 def _answer_and_reveal(ctx: CardContext, key_points: list[KeyPoint]) -> None:
     """The answer box and the two reveal buttons (Space, and Enter outside the text box)."""
     st.text_area(
@@ -102,21 +109,14 @@ def _answer_and_reveal(ctx: CardContext, key_points: list[KeyPoint]) -> None:
         height=120,
     )
     cols = st.columns([2, 2, 5])
-    cols[0].button(
-        t("quiz.reveal"),
-        key=f"{ctx.state_prefix}_reveal",
-        type="primary",
-        shortcut="Space",
-        on_click=_reveal,
-        args=(ctx, key_points),
-        icon=":material/visibility:",
-    )
-    cols[1].button(
-        t("quiz.reveal_enter"),
-        key=f"{ctx.state_prefix}_reveal_enter",
-        type="tertiary",
-        shortcut="Enter",
-        on_click=_reveal,
-        args=(ctx, key_points),
-    )
+    for col, (label, suffix, kind, shortcut, icon) in zip(cols, _REVEAL_BUTTONS, strict=False):
+        col.button(
+            t(label),
+            key=f"{ctx.state_prefix}_{suffix}",
+            type=kind,
+            shortcut=shortcut,
+            on_click=_reveal,
+            args=(ctx, key_points),
+            icon=icon,
+        )
     cols[2].caption(t("quiz.keys_hint"))

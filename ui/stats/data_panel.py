@@ -29,34 +29,40 @@ def data_panel(session: StudySession, now: datetime) -> None:
         _import(session)
 
 
+def _download(
+    label_key: str, data: str | bytes, file_name: str, mime: str, *, key: str, icon: str
+) -> None:
+    """One download button; the click needs no rerun (the data is already in the page)."""
+    st.download_button(
+        t(label_key), data, file_name=file_name, mime=mime, key=key, icon=icon, on_click="ignore"
+    )
+
+
 def _exports(session: StudySession, now: datetime) -> None:
     name, lang = session.profile_name, session.lang
-    st.download_button(
-        t("stats.export_json"),
+    _download(
+        "stats.export_json",
         export_progress(session.store, session.profile_id, name, now),
-        file_name=export_filename(name, now, "json"),
-        mime="application/json",
+        export_filename(name, now, "json"),
+        "application/json",
         key="stats_export",
         icon=":material/download:",
-        on_click="ignore",
     )
-    st.download_button(
-        t("stats.export_apkg"),
+    _download(
+        "stats.export_apkg",
         _apkg_cached(id(session.bank), lang, session.bank, session.titles),
-        file_name=f"lora-interview-lab-{lang}.apkg",
-        mime="application/octet-stream",
+        f"lora-interview-lab-{lang}.apkg",
+        "application/octet-stream",
         key="stats_apkg",
         icon=":material/style:",
-        on_click="ignore",
     )
-    st.download_button(
-        t("stats.export_anki"),
+    _download(
+        "stats.export_anki",
         _csv_cached(id(session.bank), lang, session.bank, session.titles),
-        file_name=f"lora-interview-lab-{lang}.csv",
-        mime="text/csv",
+        f"lora-interview-lab-{lang}.csv",
+        "text/csv",
         key="stats_anki",
         icon=":material/table_view:",
-        on_click="ignore",
     )
     st.caption(t("stats.anki_help"))
 
