@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from studykit.grading.forms import FORMULA_CHARS
 from studykit.grading.lexicon import CONCEPT_ID, Lexicon
 from studykit.grading.normalise import normalise
 from studykit.grading.numbers import parse_numeric_form
 from studykit.text_fold import CJK_CHAR
 
 MAX_CLAIM_CHARS = 600
-FORMULA_CHARS = frozenset("/*()^=+√≪≤≥∈")
 _CJK = CJK_CHAR
 
 AtomKind = Literal["concept", "number", "formula", "phrase"]

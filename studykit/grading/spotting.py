@@ -21,7 +21,7 @@ from studykit.grading.forms import compiled_form
 from studykit.grading.lexicon import Lexicon
 from studykit.grading.negation import Occurrence, resolve_negation
 from studykit.grading.normalise import normalise
-from studykit.grading.numbers import Number, NumericForm, find_numbers, parse_numeric_form
+from studykit.grading.numbers import NumericForm, find_numbers, parse_numeric_form
 
 # words after a clause-initial capital "A" that make it the matrix, not the article ("A is", "A and B")
 _MATRIX_A_NEXT = frozenset(
@@ -212,7 +212,3 @@ def _typo_table(lexicon: Lexicon) -> dict[str, str]:
                 for variant in (word, *_deletions(word)):
                     owners[variant].add(cid)
     return {variant: next(iter(cids)) for variant, cids in owners.items() if len(cids) == 1}
-
-
-def numbers_in(text: str) -> list[Number]:
-    return find_numbers(text)
