@@ -36,7 +36,7 @@ def r_walk(r: int) -> Callable[[], Any]:
 
     def action() -> Any:
         settings = LoraSettings(**fields, r=r)  # ui.lab.controls.render_controls
-        weights = resolve_source(settings)  # ui.lab.controls.weights_note, once per rerun
+        weights = resolve_source(settings)  # ui.lab.weights.weights_note, once per rerun
         return count(settings, weights)  # ui.lab.params_panel.params_panel
 
     return action

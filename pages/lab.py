@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui.core import ensure_router, t
 from ui.lab.common import show_error
-from ui.lab.controls import render_controls, weights_note
+from ui.lab.controls import render_controls
 from ui.lab.experiments_panel import (
     active_experiment,
     banner,
@@ -21,6 +21,7 @@ from ui.lab.merge_panel import merge_panel
 from ui.lab.mlm_panel import mlm_panel
 from ui.lab.params_panel import matched_panel, params_panel
 from ui.lab.train_panel import train_panel
+from ui.lab.weights import weights_note
 
 ensure_router()
 st.title(t("lab.title"), anchor=False)

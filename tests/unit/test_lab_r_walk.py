@@ -14,7 +14,7 @@ from tests.support.module_walk import trace_walk
 def _rerun(r: int, alpha: float) -> CountResult:
     d = DEFAULT_SETTINGS
     settings = LoraSettings(model=d.model, head=d.head, r=r, alpha=alpha, targets=d.targets)
-    weights = resolve_source(settings)  # ui.lab.controls.weights_note, once per rerun
+    weights = resolve_source(settings)  # ui.lab.weights.weights_note, once per rerun
     return count(settings, weights)  # ui.lab.params_panel (the matched tab reuses the cache)
 
 

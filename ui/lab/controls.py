@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 import torch
@@ -19,22 +18,12 @@ from lora_demo import (
     SPECS,
     TARGET_PRESETS,
     LoraSettings,
-    LoraSettingsError,
-    ResolvedSource,
-    resolve_source,
     targets_from_presets,
 )
-from lora_demo.hub_download import OFFICIAL, target_folder
-from lora_demo.project_checkpoint import (
-    ProjectCheckpoint,
-    project_checkpoint,
-    resolve_project_source,
-)
 from lora_demo.target_regex import MAX_PATTERN_CHARS
-from studykit.deployment import model_folder, model_folders, models_dir
 from ui.core import t
-from ui.lab.common import is_live, show_error, size_label
-from ui.plain_text import public_text
+from ui.lab.common import is_live, size_label
+from ui.lab.weights import weights_control, weights_source
 from ui.widget_texts import multiselect_texts
 
 _D = DEFAULT_SETTINGS  # the widgets start from the engine's defaults
@@ -56,13 +45,6 @@ DEFAULTS: dict[str, object] = {
     "lab_weights": _D.source,
     "lab_weights_path": None,
 }
-WEIGHT_CHOICES = (
-    "random",
-    "project",
-    "download",
-    "folder",
-    "cache",
-)  # project: lora_demo/checkpoints/...
 _FIELD_KEYS = {
     "model": "lab_model", "head": "lab_head", "r": "lab_r", "use_rslora": "lab_rslora",
     "dropout": "lab_dropout", "init": "lab_init", "bias": "lab_bias", "dtype": "lab_dtype",
@@ -83,52 +65,6 @@ def devices() -> list[str]:
     if torch.cuda.is_available():
         out.append("cuda")
     return out
-
-
-def weight_choices() -> tuple[str, ...]:
-    """ "Local folder" only where the admin configured a models folder (never when shared)."""
-    return tuple(w for w in WEIGHT_CHOICES if w != "folder" or models_dir() is not None)
-
-
-def downloaded_folder(model: str) -> Path | None:
-    """The official checkpoint of `model` that the download button fetched, if it is there."""
-    if model not in OFFICIAL:
-        return None
-    folder = target_folder(model)
-    return folder if (folder / "config.json").is_file() else None
-
-
-def weights_source(ckpt: ProjectCheckpoint | None, downloaded: Path | None) -> str:
-    """The `source` for LoraSettings from the Weights control.
-
-    ``ckpt`` and ``downloaded``: the project checkpoint and the downloaded official one, as the
-    controls found them for this rerun. A local folder is picked by name among the checkpoint
-    folders under the configured models folder (`LORA_LAB_MODELS_DIR`): no typed paths, so no
-    `~`, no probing which folders exist.
-    """
-    ss = st.session_state
-    choice = ss.get("lab_weights", "random")
-    if choice == "cache":
-        return "auto"
-    if choice == "project":  # this project's pretrained 8M (absolute path, or a clear error)
-        return str(ckpt.folder) if ckpt is not None else resolve_project_source("project")
-    if choice == "download":  # the official checkpoint fetched by the download button
-        folder = downloaded
-        if folder is None:
-            raise LoraSettingsError("source", t("lab.controls.weights_download_missing"))
-        return str(folder)
-    if choice == "folder":
-        folder = model_folder(str(ss.get("lab_weights_path") or ""))
-        if folder is None:
-            raise LoraSettingsError("source", t("lab.controls.weights_path_empty"))
-        return str(folder)
-    return "random"
-
-
-def public_provenance(provenance: str) -> str:
-    """Where the weights came from, with the models folder's server path left out."""
-    root = models_dir()
-    return provenance.replace(str(root), "models") if root is not None else provenance
 
 
 def _init_state() -> None:
@@ -191,36 +127,7 @@ def render_controls() -> Controls:
         horizontal=True,
         format_func=head_labels.__getitem__,
     )
-    ckpt = project_checkpoint()
-    weight_labels = {w: t(f"lab.controls.weights_{w}") for w in WEIGHT_CHOICES}
-    downloaded = downloaded_folder(str(ss.get("lab_model", "")))
-    choices = [
-        w
-        for w in weight_choices()
-        if (w != "project" or ckpt is not None) and (w != "download" or downloaded is not None)
-    ]
-    if ckpt is not None:
-        weight_labels["project"] = t("lab.controls.weights_project", label=ckpt.label)
-    if ss.get("lab_weights") not in choices:
-        ss["lab_weights"] = "random"
-    st.radio(
-        t("lab.controls.weights"),
-        choices,
-        key="lab_weights",
-        format_func=weight_labels.__getitem__,
-    )
-    if ss["lab_weights"] == "folder":
-        folders = model_folders()
-        if ss.get("lab_weights_path") not in folders:
-            ss["lab_weights_path"] = None
-        st.selectbox(
-            t("lab.controls.weights_path"),
-            folders,
-            key="lab_weights_path",
-            index=None,
-            help=t("lab.controls.weights_path_help"),
-            placeholder=t("lab.controls.weights_path_pick"),
-        )
+    offered = weights_control()
     st.slider("r", 1, 64, key="lab_r", help=t("lab.controls.r_help"))
     st.slider("lora_alpha", 1, 128, key="lab_alpha", help=t("lab.controls.alpha_help"))
     st.toggle("use_rslora", key="lab_rslora", help=t("lab.controls.rslora_help"))
@@ -264,40 +171,8 @@ def render_controls() -> Controls:
             use_rslora=bool(ss["lab_rslora"]), init=ss["lab_init"], bias=ss["lab_bias"],
             dtype=ss["lab_dtype"], device=ss["lab_device"],
             task_type="none" if ss["lab_no_task"] else "auto",
-            source=weights_source(ckpt, downloaded),
+            source=weights_source(offered),
         )  # fmt: skip  # checked once, here: invalid settings raise
     except Exception as exc:  # shown by the panels as a clear message
         return Controls(None, exc, model)
     return Controls(settings, None, model)
-
-
-def weights_note(
-    settings: LoraSettings | None,
-) -> tuple[LoraSettings, ResolvedSource] | tuple[None, None]:
-    """The note above the tabs, and the weights source decided once for this rerun.
-
-    Says random weights, or the checkpoint in use (config checked). A folder or cache that cannot
-    be used becomes a clear st.error saying what to do, and the panels get no settings (returns
-    ``(None, None)``); nothing is downloaded. The panels take the returned source as it is.
-    """
-    if settings is None:
-        if st.session_state.get("lab_weights", "random") == "random":
-            st.info(t("lab.weights_note", seed=0), icon=":material/casino:")
-        return None, None  # else the controls' error (e.g. an empty folder path) is shown
-    try:
-        resolved = resolve_source(settings)
-    except Exception as exc:  # LoraSettingsError / ModelLoadError carry what to do
-        show_error(exc, t("lab.controls.weights"))
-        return None, None
-    if not resolved.pretrained:
-        st.info(t("lab.weights_note", seed=settings.seed), icon=":material/casino:")
-    else:
-        st.success(
-            t(
-                "lab.weights_loaded",
-                provenance=public_text(public_provenance(resolved.provenance), 300),
-                model=size_label(settings.model),
-            ),
-            icon=":material/download_done:",
-        )
-    return settings, resolved
