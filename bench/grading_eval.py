@@ -211,7 +211,9 @@ def print_misses(graded: list[Graded]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="dev", choices=("dev", "holdout", "fresh", "fresh2", "fresh3"))
+    parser.add_argument(
+        "--set", default="dev", choices=("dev", "holdout", "fresh", "fresh2", "fresh3")
+    )
     parser.add_argument(
         "--misses", action="store_true", help="list dev answers graded against their kind"
     )
