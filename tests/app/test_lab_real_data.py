@@ -59,6 +59,13 @@ def test_real_task_with_data_card_and_majority_baseline(real_data, open_page) ->
     assert len(table) == 3  # LoRA, full, head
 
 
+def test_the_project_checkpoint_is_labelled_in_chinese(real_data, open_page) -> None:
+    at = open_page(LAB, lang="zh")
+    options = at.radio(key="lab_weights").options
+    assert any("由本项目在 12,345 个 token 上预训练" in o and "不是官方" in o for o in options)
+    assert not any("pretrained by" in o for o in options)
+
+
 def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) -> None:
     at = open_page(LAB, lang="en")
     weights = at.radio(key="lab_weights")

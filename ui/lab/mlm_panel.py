@@ -16,6 +16,7 @@ from lora_demo.real_tasks import load_real_task
 from ui.core import t
 from ui.lab.common import guarded, is_live
 from ui.lab.real_data import built_real_tasks
+from ui.lab.weights import project_label
 
 N_SEQUENCES = 100  # about 25k tokens: a few seconds for 8M on two CPU cores
 MAX_RESIDUES = 254
@@ -45,7 +46,9 @@ def mlm_panel(settings: LoraSettings, resolved: ResolvedSource) -> None:
     st.caption(t("lab.mlm.intro"))
     ckpt = project_checkpoint()
     if ckpt is not None:
-        with st.expander(t("lab.mlm.card_title", label=ckpt.label), icon=":material/description:"):
+        with st.expander(
+            t("lab.mlm.card_title", label=project_label(ckpt)), icon=":material/description:"
+        ):
             st.text(ckpt.card)  # shown as text, exactly as written
     if not is_live(settings.model):
         st.info(t("lab.mlm.too_large"), icon=":material/block:")

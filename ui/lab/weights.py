@@ -22,6 +22,15 @@ from ui.core import t
 from ui.lab.common import show_error, size_label
 from ui.plain_text import public_text
 
+
+def project_label(ckpt: ProjectCheckpoint) -> str:
+    """ "Pretrained by this project on N tokens" in the page's language (the card's own label is English)."""
+    tokens = ckpt.metrics.get("tokens_seen")
+    if isinstance(tokens, int):
+        return t("lab.controls.project_tokens", tokens=f"{tokens:,}")
+    return t("lab.controls.project_no_tokens")
+
+
 WEIGHT_CHOICES = (
     "random",
     "project",
@@ -96,7 +105,7 @@ def weights_control() -> Offered:
         if (w != "project" or ckpt is not None) and (w != "download" or downloaded is not None)
     ]
     if ckpt is not None:
-        weight_labels["project"] = t("lab.controls.weights_project", label=ckpt.label)
+        weight_labels["project"] = t("lab.controls.weights_project", label=project_label(ckpt))
     if ss.get("lab_weights") not in choices:
         ss["lab_weights"] = "random"
     st.radio(
