@@ -30,17 +30,24 @@ def my_answer(mine: AnswerRecord) -> None:
 
 
 def feedback(mine: AnswerRecord, question: Question, lang: str) -> None:
-    """Per key point: covered, partial, missed or contradicted; the misconception if one matched."""
-    st.markdown(f"#### {t('group.your_feedback')}")
+    """Per key point: covered, partial, missed or contradicted; the misconception if one matched.
+
+    The points are one Markdown element: this is redrawn on every poll after the reveal.
+    """
+    lines = [
+        f"{STATUS_ICON[status]} {key_point_markdown(point.text.get(lang))} · {t(f'group.status.{status}')}"
+        for point, status in zip(question.answer.key_points, _statuses(mine, question), strict=True)
+    ]
+    st.markdown(f"#### {t('group.your_feedback')}\n\n" + "  \n".join(lines))
     st.metric(t("group.coverage"), f"{(mine.coverage or 0):.0%}")
-    for index, point in enumerate(question.answer.key_points):
-        status = mine.statuses[index] if index < len(mine.statuses) else "missed"
-        st.markdown(
-            f"{STATUS_ICON[status]} {key_point_markdown(point.text.get(lang))} · {t(f'group.status.{status}')}"
-        )
     if mine.misconception:
         st.warning(t("group.misconception_you"), icon=":material/report:")
         st.text(mine.misconception.get(lang) or mine.misconception["zh"])
+
+
+def _statuses(mine: AnswerRecord, question: Question) -> list[str]:
+    n = len(question.answer.key_points)
+    return [mine.statuses[i] if i < len(mine.statuses) else "missed" for i in range(n)]
 
 
 def my_answers(room: RoomState, member: Member) -> None:

@@ -22,10 +22,10 @@ from studykit.rooms.records import MAX_ANSWER
 from studykit.rooms.tally import AnswerRecord
 from studykit.schema import Question
 from ui.core import current_lang, get_bank, t
+from ui.group.answer_key import learner_answer_key
 from ui.group.common import get_rooms, question_text, refresh_s, show_room_error
 from ui.group.learner_actions import SENT, send, show_flash, submit
 from ui.group.learner_feedback import feedback, my_answer, my_answers
-from ui.question_view import render_answer
 from ui.quiz.session import store_unavailable
 
 LAST_ROOM = "group_last_room"  # the room as last read: drawn again if one poll's read fails
@@ -122,7 +122,7 @@ def _question(room: RoomState, member: Member, question: Question | None) -> Non
             on_click=send,
             args=(member, question.id, slot),
         )
-    render_answer(get_bank(), question)
+    learner_answer_key(get_bank(), question)
 
 
 def _answer_box(room: RoomState, member: Member) -> None:
