@@ -26,6 +26,7 @@ from ui.group.answer_key import learner_answer_key
 from ui.group.common import get_rooms, question_text, refresh_s, show_room_error
 from ui.group.learner_actions import SENT, send, show_flash, submit
 from ui.group.learner_feedback import feedback, my_answer, my_answers
+from ui.group.poll_gate import poll_slot
 from ui.quiz.session import store_unavailable
 
 LAST_ROOM = "group_last_room"  # the room as last read: drawn again if one poll's read fails
@@ -39,6 +40,11 @@ def live_seat(code: str, member: Member) -> None:
 
 
 def _seat(code: str, member: Member) -> None:
+    with poll_slot():  # a few polls at a time: see poll_gate.py
+        _draw_seat(code, member)
+
+
+def _draw_seat(code: str, member: Member) -> None:
     room = _read_room(code)
     if room is None:
         return
