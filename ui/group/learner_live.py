@@ -3,8 +3,8 @@
 The presenter's changes (next question, reveal) reach the learner through this fragment's own timed
 run: nothing here reruns the whole app. A full rerun started from inside a polling fragment races
 the browser's next poll (Streamlit 1.64 folds a pending full rerun and a newer fragment request into
-one, and the page could stop updating under load: the 30-learner run of issue 16), so the open
-question, the answer box, the buttons, the feedback and the answer key all live in the fragment.
+one), so the open question, the answer box, the buttons, the feedback and the answer key all live in
+the fragment. Every poll redraws all of it, so what it draws is kept small (answer_key.py).
 
 The answer box keeps its key (`group_answer`) and its parameters from poll to poll, so the browser
 keeps what the learner is typing; it is emptied once, when a new question opens.

@@ -1,13 +1,12 @@
 """At most a few live-view polls of this server process draw at the same time.
 
 Every learner's live fragment reruns every few seconds in that learner's own script thread, and the
-messages it draws are sent by the one event-loop thread. In the 30-learner load run (issue 16) the
-stall came right after the reveal, when every poll got heavier at once: a thread dump showed all
-learner script threads busy in fragment runs while no learner page had received a websocket frame for
-97 s (the pages kept sending polls). With ~30 runnable threads taking turns on the GIL, the event
-loop, which yields after each message it sends, got too few turns to deliver the queued messages,
-and the polls kept coming. A thread waiting on this semaphore sleeps without asking for the GIL, so
-the event loop keeps its turns and the polls are served a few at a time.
+messages it draws are sent by the one event-loop thread, one message per loop tick. In a stalled
+30-learner load run (issue 16) every learner page kept sending polls but received nothing for 97 s,
+while a thread dump showed the learners' script threads all busy in fragment runs. The likely cause:
+with ~30 runnable threads taking turns on the GIL, the event loop gets too few turns to deliver what
+they queue. A thread waiting on this semaphore sleeps without asking for the GIL, so the loop keeps
+its turns. Not proven: see bench/LOAD_RESULTS.md (issue 16, 02:05-03:10 UTC) for the runs with it.
 """
 
 from __future__ import annotations
