@@ -15,7 +15,10 @@ Measured:
 
     .venv/bin/python bench/group_load.py [--learners 30] [--postgres] [--markdown bench/LOAD_RESULTS.md]
 
-Not part of pytest.
+Not part of pytest. Diagnosis: GROUP_LOAD_DEBUG=1 (90 s timeouts, screenshots in /tmp/grp, each
+stuck learner's websocket frame times and page text in the JSON under "stuck"); with GROUP_LOAD_STACKS=1
+and a sitecustomize that registers `faulthandler` on SIGUSR1, the server's threads are dumped into its
+log when the first learner is stuck.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -45,7 +49,8 @@ IDLE = (
     "[data-test-script-state='notRunning']"
 )
 COUNT = ".st-key-group_counts [data-testid='stMetricValue']"
-TIMEOUT_MS = 240_000  # generous: the clients share the machine's CPU with the server
+DEBUG = bool(os.environ.get("GROUP_LOAD_DEBUG"))
+TIMEOUT_MS = 90_000 if DEBUG else 240_000  # generous: the clients share the CPU with the server
 ANSWERS = (
     "LoRA freezes W and learns a low-rank update B A of rank r; B starts at zero",
     "the scaling alpha over r multiplies BA",
@@ -80,6 +85,8 @@ class Run:
         self.reveal_latency: list[float] = []
         self.opened_at: dict[int, float] = {}
         self.revealed_at: dict[int, float] = {}
+        self.server_pid = 0  # debug: its threads' stacks are dumped when a learner is stuck
+        self.stuck: list[dict] = []  # GROUP_LOAD_DEBUG: what a stuck learner's page showed
 
 
 async def learner(
@@ -95,6 +102,7 @@ async def learner(
     context = await browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    frames = watch_frames(page) if DEBUG else None
     step = "join"
     try:
         await page.goto(f"{url}/group?room={code}&lang=en")
@@ -123,9 +131,61 @@ async def learner(
     except Exception as exc:  # a timeout or a failed click: counted, and the others go on
         first = str(exc).splitlines()[0][:120]
         run.errors.append(f"learner {i} at {step}: {type(exc).__name__}: {first}")
+        if frames is not None:
+            if not run.stuck and run.server_pid:  # the server's threads, once (debug)
+                os.kill(run.server_pid, signal.SIGUSR1)
+            run.stuck.append(await page_state(page, i, frames))
         joined.set()
     finally:
         await context.close()
+
+
+def watch_frames(page: Any) -> dict:
+    """Websocket frames of one page (debug): counts and the time of the last sent and received."""
+    seen: dict[str, Any] = {"sent": 0, "received": 0, "last_sent": None, "last_received": None}
+
+    def on_ws(ws: Any) -> None:
+        seen["sockets"] = seen.get("sockets", 0) + 1
+
+        def sent(_: Any) -> None:
+            seen["sent"] += 1
+            seen["last_sent"] = time.monotonic()
+
+        def received(_: Any) -> None:
+            seen["received"] += 1
+            seen["last_received"] = time.monotonic()
+
+        ws.on("framesent", sent)
+        ws.on("framereceived", received)
+        ws.on("close", lambda _: seen.__setitem__("closed", time.monotonic()))
+
+    page.on("websocket", on_ws)
+    page.on("console", lambda m: seen.setdefault("console", []).append(m.text[:200]))
+    page.on("pageerror", lambda e: seen.setdefault("pageerrors", []).append(str(e)[:300]))
+    return seen
+
+
+async def page_state(page: Any, i: int, frames: dict) -> dict:
+    """What a stuck learner's page shows and when its websocket last moved (debug)."""
+    now = time.monotonic()
+    state: dict[str, Any] = {"learner": i}
+    for key in ("last_sent", "last_received", "closed"):
+        state[f"{key}_s_ago"] = round(now - frames[key], 1) if frames.get(key) else None
+    state.update({k: frames.get(k) for k in ("sent", "received", "sockets")})
+    state["console"] = (frames.get("console") or [])[-5:]
+    state["pageerrors"] = (frames.get("pageerrors") or [])[-3:]
+    try:
+        state["app"] = await page.evaluate(
+            "() => { const a = document.querySelector(\"[data-testid='stApp']\");"
+            " return a ? [a.getAttribute('data-test-connection-state'),"
+            " a.getAttribute('data-test-script-state')] : null }"
+        )
+        text = await page.locator("[data-testid='stMain']").inner_text(timeout=5000)
+        state["text"] = " ".join(text.split())[:300]
+        await page.screenshot(path=f"/tmp/grp/learner-{i}.png")
+    except Exception as exc:
+        state["read_error"] = str(exc).splitlines()[0][:120]
+    return state
 
 
 def alive(run: Run) -> int:
@@ -162,6 +222,7 @@ async def session(url: str, learners: int, server_pid: int, client: str) -> dict
     from playwright.async_api import async_playwright
 
     run = Run(learners)
+    run.server_pid = server_pid if os.environ.get("GROUP_LOAD_STACKS") else 0
     result: dict[str, Any] = {}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
@@ -249,6 +310,8 @@ async def session(url: str, learners: int, server_pid: int, client: str) -> dict
         },
         errors=run.errors,
     )
+    if run.stuck:
+        result["stuck"] = run.stuck
     return result
 
 
