@@ -39,11 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from google.protobuf.message import DecodeError  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 from tests.support.postgres import pg_bin, throwaway_postgres  # noqa: E402
+from tests.support.script_runs import ScriptRuns  # noqa: E402
 
 HOOK = ROOT / "bench" / "fingerprint_hook"
 # The clients: Debian's chromium-headless-shell (same Blink, no browser UI) costs the shared 2 cores
@@ -87,39 +86,12 @@ class Student:
 
 
 # ---- page helpers ------------------------------------------------------------------------------
-class Runs:
-    """Counts the script runs the server finished for one tab, read from its websocket frames.
-
-    The app root's `data-test-script-state` attribute cannot tell that a rerun happened: when the
-    "started" and "finished" messages of a fast rerun reach the page together, React renders
-    only the last state and the attribute never flips. The server's `script_finished` message
-    is exact.
-    """
-
-    EARLY = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
-
-    def __init__(self, page: Any) -> None:
-        self.finished = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload: str | bytes) -> None:
-        if isinstance(payload, str):
-            return
-        msg = ForwardMsg()
-        try:
-            msg.ParseFromString(payload)
-        except DecodeError:
-            return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != self.EARLY:
-            self.finished += 1
-
-
-RUNS: dict[int, Runs] = {}
+RUNS: dict[int, ScriptRuns] = {}
 
 
 def watch(page: Any) -> None:
     """Count this page's finished script runs from now on (call before its first `goto`)."""
-    RUNS[id(page)] = Runs(page)
+    RUNS[id(page)] = ScriptRuns(page)
 
 
 async def settle(

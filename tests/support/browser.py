@@ -13,9 +13,9 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.support.paths import ROOT
+from tests.support.script_runs import ScriptRuns
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
@@ -110,20 +110,10 @@ def wait_idle(page: object, timeout: float = READY_TIMEOUT_MS) -> None:
     )
 
 
-# Counts the script runs the server reports finished to each page (a `script_finished` message on
-# the page's websocket), so that a test can wait for the run its own action started rather than for
-# a moment of idleness that may come before that run has even begun on a loaded server. The page's
-# own "running" attribute is no count: on a starved browser a whole run can be handled in one
-# render, and the attribute never shows "running" at all.
-_RUNS_DONE: dict[object, int] = {}
-# A fragment's run counts (a widget inside a fragment reruns only the fragment); a run cut short
-# by the next one does not. A live view's timed poll also ends a fragment run, so on such a page a
-# test waits for what the action shows as well.
-_RUN_ENDS = {
-    ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
-    ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
-    ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-}
+# Each page's finished runs, counted from its websocket (tests/support/script_runs.py), so that a
+# test waits for the run its own action started rather than for a moment of idleness that may come
+# before that run has even begun on a loaded server.
+_RUNS: dict[object, ScriptRuns] = {}
 IDLE_SCRIPT = """() => {
     const app = document.querySelector("[data-testid='stApp']");
     return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -132,33 +122,15 @@ IDLE_SCRIPT = """() => {
 NEXT_FRAMES_SCRIPT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
-def _count_page_runs(page: object) -> None:
-    _RUNS_DONE[page] = 0
-
-    def on_frame(payload: str | bytes) -> None:
-        if isinstance(payload, str):
-            return
-        message = ForwardMsg()
-        try:
-            message.ParseFromString(payload)
-        except Exception:
-            return
-        if message.WhichOneof("type") == "script_finished" and (
-            message.script_finished in _RUN_ENDS
-        ):
-            _RUNS_DONE[page] += 1
-
-    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
-
-
 def count_runs(context: object) -> None:
     """Make every page opened in `context` from now on count its finished runs (see `after_run`)."""
-    context.on("page", _count_page_runs)
+    context.on("page", lambda page: _RUNS.__setitem__(page, ScriptRuns(page)))
 
 
 def runs_done(page: object) -> int:
     """Script runs (fragments' included) the server has reported finished to `page` so far."""
-    return _RUNS_DONE.get(page, 0)
+    runs = _RUNS.get(page)
+    return runs.finished if runs else 0
 
 
 def wait_run_after(page: object, before: int, timeout: float = READY_TIMEOUT_MS) -> bool:

@@ -10,13 +10,7 @@ from studykit.rooms.tally import AnswerRecord
 from studykit.schema import Question
 from ui.core import t
 from ui.group.common import get_rooms
-
-STATUS_ICON = {
-    "covered": ":green[:material/check_circle:]",
-    "partial": ":orange[:material/adjust:]",
-    "missed": ":gray[:material/radio_button_unchecked:]",
-    "contradicted": ":red[:material/cancel:]",
-}
+from ui.quiz.point_feedback import STATUS_ICONS
 
 
 def my_answer(mine: AnswerRecord) -> None:
@@ -35,7 +29,7 @@ def feedback(mine: AnswerRecord, question: Question, lang: str) -> None:
     The points are one Markdown element: this is redrawn on every poll after the reveal.
     """
     lines = [
-        f"{STATUS_ICON[status]} {key_point_markdown(point.text.get(lang))} · {t(f'group.status.{status}')}"
+        f"{STATUS_ICONS[status]} {key_point_markdown(point.text.get(lang))} · {t(f'group.status.{status}')}"
         for point, status in zip(question.answer.key_points, _statuses(mine, question), strict=True)
     ]
     st.markdown(f"#### {t('group.your_feedback')}\n\n" + "  \n".join(lines))

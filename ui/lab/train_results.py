@@ -13,6 +13,21 @@ from ui.core import t
 from ui.lab.common import fmt_bytes
 
 
+def _line(
+    run: str, color: str, points: list[StepReport], y: list, dash: str | None = None
+) -> go.Scatter:
+    """One run's curve; the validation panel's (dotted) shares the legend entry of the loss."""
+    return go.Scatter(
+        x=[s.step for s in points],
+        y=y,
+        name=run,
+        mode="lines+markers",
+        line={"color": color, "width": 3, **({"dash": dash} if dash else {})},
+        legendgroup=run,
+        showlegend=dash is None,
+    )
+
+
 def train_figure(steps: list[StepReport]) -> go.Figure:
     """Training loss (left) and validation metric (right) per step, one colour per run."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t("lab.train.loss"), t("lab.train.metric")))
@@ -21,32 +36,9 @@ def train_figure(steps: list[StepReport]) -> go.Figure:
     for i, run in enumerate(runs):
         color = palette[i % len(palette)]
         pts = [s for s in steps if s.run == run]
-        fig.add_trace(
-            go.Scatter(
-                x=[s.step for s in pts],
-                y=[s.train_loss for s in pts],
-                name=run,
-                mode="lines+markers",
-                line={"color": color, "width": 3},
-                legendgroup=run,
-            ),
-            row=1,
-            col=1,
-        )
         val = [s for s in pts if s.val_metric is not None]
-        fig.add_trace(
-            go.Scatter(
-                x=[s.step for s in val],
-                y=[s.val_metric for s in val],
-                name=run,
-                mode="lines+markers",
-                line={"color": color, "width": 3, "dash": "dot"},
-                legendgroup=run,
-                showlegend=False,
-            ),
-            row=1,
-            col=2,
-        )
+        fig.add_trace(_line(run, color, pts, [s.train_loss for s in pts]), row=1, col=1)
+        fig.add_trace(_line(run, color, val, [s.val_metric for s in val], dash="dot"), row=1, col=2)
     fig.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -14,7 +14,7 @@ from studykit.grading import GradeResult, PointResult
 from studykit.schema import KeyPoint
 from ui.core import t
 
-_ICONS = {
+STATUS_ICONS = {  # also the study group's feedback (ui/group/learner_feedback.py)
     "covered": ":green[:material/check_circle:]",
     "partial": ":orange[:material/timelapse:]",
     "missed": ":red[:material/cancel:]",
@@ -49,7 +49,7 @@ def point_feedback(result: GradeResult, key_points: list[KeyPoint], lang: str) -
     for point in result.points:
         status = getattr(point, "status", "covered" if point.covered else "missed")
         text = key_point_markdown(key_points[point.index].text.get(lang))  # bank text only
-        st.markdown(f"{_ICONS[status]} **{_status_label(point)}** · {text}")
+        st.markdown(f"{STATUS_ICONS[status]} **{_status_label(point)}** · {text}")
         if status == "contradicted":
             _contradiction(point, lang)
         elif point.evidence:
