@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ui.core
-from tests.support.paths import ROOT
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
 from tests.support.stats_app import seed_three_weeks
 
@@ -39,26 +39,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def open_page() -> Callable[..., AppTest]:
-    """Open a page of the app the way a user does: run the router, then switch to the page."""
-
-    def _open(
-        page: str | None = None,
-        lang: str = "zh",
-        query: dict[str, str] | None = None,
-        timeout: float = 60,
-    ) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-        at.session_state["lang"] = lang
-        for key, value in (query or {}).items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return _open
+    """Open a page of the app the way a user does (tests.support.app_session.open_app)."""
+    return open_app
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ from streamlit.testing.v1 import AppTest
 import ui.core
 from studykit.i18n import translate
 from studykit.progress_io import ImportRefused, parse_progress
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 # English UI phrases (Streamlit defaults and our own English strings) that must not reach zh pages
 ENGLISH = (
@@ -105,18 +104,8 @@ def _check_chinese(at: AppTest, where: str) -> None:
         assert not (value.astype(str) == "None").any().any(), f"{where}: a None cell"
 
 
-def _open(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = "zh"
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
 def test_study_pages_show_no_english_ui_text() -> None:
-    at = _open()
+    at = open_app(timeout=90)
     _check_chinese(at, "home")
     at.switch_page("pages/browse.py").run()
     _check_chinese(at, "browse")
@@ -150,7 +139,7 @@ def test_follow_up_cards_show_no_english_ui_text() -> None:
     from studykit.progress_location import database_url
     from studykit.store import NewReview, open_store
 
-    at = _open("pages/quiz.py")
+    at = open_app("pages/quiz.py", timeout=90)
     at.button(key="review_reveal").click().run()
     at.button(key="review_rate_4").click().run()  # fx-q1 Easy: its follow-ups are drilled
     _check_chinese(at, "drilled follow-up")
@@ -164,11 +153,7 @@ def test_follow_up_cards_show_no_english_ui_text() -> None:
     store.add_review(pid, NewReview("fx-q1", "fx-q1#f1", yesterday, 1))
     store.dispose()
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = "zh"
-    at.query_params["learner"] = "学习者"
-    at.run()
-    at.switch_page("pages/quiz.py").run()
+    at = open_app("pages/quiz.py", query={"learner": "学习者"}, timeout=90)
     assert any(c.value == "追问 1/2" for c in at.caption), [c.value for c in at.caption]
     _check_chinese(at, "follow-up due in the queue")
     at.button(key="review_reveal").click().run()

@@ -19,10 +19,10 @@ from studykit.passphrase import hash_passphrase, verify_passphrase
 from studykit.progress_location import database_url
 from studykit.store import open_store
 from studykit.unlock_attempts import FREE_ATTEMPTS, attempts_table
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
 from ui.learner_access import PASSPHRASE_SETTING
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SECRET = "correct horse battery"
 
 
@@ -49,17 +49,9 @@ def rows(name: str) -> int:
         store.dispose()
 
 
-def open_app(page: str = "pages/quiz.py", query: dict[str, str] | None = None) -> AppTest:
-    """A fresh browser session (a reload), with the URL's query parameters."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def reload(page: str = "pages/quiz.py", query: dict[str, str] | None = None) -> AppTest:
+    """A fresh browser session (a reload) in English, with the URL's query parameters."""
+    return open_app(page, "en", query)
 
 
 def grade_one(at: AppTest) -> None:
@@ -69,17 +61,17 @@ def grade_one(at: AppTest) -> None:
 
 
 def test_a_reload_keeps_the_learner_and_grades_go_to_them(learners: None) -> None:
-    at = open_app()
+    at = reload()
     at.selectbox(key="profile").set_value("alice").run()
     assert at.query_params["learner"] == ["alice"] or at.query_params["learner"] == "alice"
-    reloaded = open_app(query={"learner": "alice"})  # what the browser's reload sends
+    reloaded = reload(query={"learner": "alice"})  # what the browser's reload sends
     assert reloaded.selectbox(key="profile").value == "alice"
     grade_one(reloaded)
     assert (rows("alice"), rows("default")) == (1, 0)
 
 
 def test_switching_learner_clears_the_open_card(learners: None) -> None:
-    at = open_app()
+    at = reload()
     at.text_area(key="review_answer_fx-q1").input("half an answer").run()
     at.button(key="review_reveal").click().run()
     assert at.session_state["review_revealed_fx-q1"] is True
@@ -91,7 +83,7 @@ def test_switching_learner_clears_the_open_card(learners: None) -> None:
 
 
 def test_a_learner_with_a_passphrase_opens_only_with_it(learners: None) -> None:
-    at = open_app(query={"learner": "bob"})  # a link or reload naming bob: nobody is shown
+    at = reload(query={"learner": "bob"})  # a link or reload naming bob: nobody is shown
     assert any("Choose your learner" in i.value for i in at.info)
     assert not at.get("button") or "review_reveal" not in [b.key for b in at.button]
     at.text_input(key="profile_passphrase").input("wrong guess!").run()
@@ -105,7 +97,7 @@ def test_a_learner_with_a_passphrase_opens_only_with_it(learners: None) -> None:
 
 
 def test_picking_a_locked_learner_keeps_the_current_one_open(learners: None) -> None:
-    at = open_app()
+    at = reload()
     at.selectbox(key="profile").set_value("bob").run()
     assert at.text_input(key="profile_passphrase")  # asked for bob's passphrase
     grade_one(at)  # still default's card
@@ -113,7 +105,7 @@ def test_picking_a_locked_learner_keeps_the_current_one_open(learners: None) -> 
 
 
 def test_creating_an_existing_name_does_not_open_it(learners: None) -> None:
-    at = open_app()
+    at = reload()
     at.text_input(key="profile_new_name").input("bob").run()
     at.button(key="profile_create").click().run()
     assert any("already exists" in e.value for e in at.error)
@@ -126,7 +118,7 @@ def test_shared_server_requires_passphrases_and_the_admin_opens_any(
     monkeypatch.setenv("LORA_LAB_SHARED", "1")
     admin = "the teacher's passphrase"
     monkeypatch.setenv("LORA_LAB_ADMIN_PASSPHRASE_HASH", hash_passphrase(admin))
-    at = open_app("pages/stats.py")
+    at = reload("pages/stats.py")
     assert any("Choose your learner" in i.value for i in at.info)  # nobody's progress is shown
     assert not at.metric
     at.text_input(key="profile_new_name").input("carol").run()
@@ -170,7 +162,7 @@ def _lift_learner_waits() -> None:
 
 
 def test_wrong_passphrases_are_limited_per_learner_across_sessions(learners: None) -> None:
-    at = open_app(query={"learner": "bob"})
+    at = reload(query={"learner": "bob"})
     for _ in range(FREE_ATTEMPTS - 1):
         _try(at, "wrong guess!")
         assert any("does not open" in e.value for e in at.error)
@@ -179,15 +171,15 @@ def test_wrong_passphrases_are_limited_per_learner_across_sessions(learners: Non
     _try(at, SECRET)  # even the right one is not checked during the wait
     assert any("Too many wrong passphrases" in e.value for e in at.error)
     assert at.selectbox(key="profile").value == "bob" and at.text_input(key="profile_passphrase")
-    other = open_app(query={"learner": "bob"})  # another browser (or server process): same count
+    other = reload(query={"learner": "bob"})  # another browser (or server process): same count
     _try(other, SECRET)
     assert any("Too many wrong passphrases" in e.value for e in other.error)
-    zh = open_app(query={"learner": "bob"})
+    zh = reload(query={"learner": "bob"})
     zh.session_state["lang"] = "zh"
     _try(zh, SECRET)
     assert any("口令错误次数过多" in e.value and "秒" in e.value for e in zh.error)
     _lift_learner_waits()
-    fresh = open_app(query={"learner": "bob"})  # the wait is over: the owner gets in
+    fresh = reload(query={"learner": "bob"})  # the wait is over: the owner gets in
     _try(fresh, SECRET)
     assert not fresh.error and fresh.selectbox(key="profile").value == "bob"
     grade_one(fresh)
@@ -201,7 +193,7 @@ def test_wrong_passphrases_are_limited_per_session_across_learners(learners: Non
             store.ensure_profile(name).id, PASSPHRASE_SETTING, hash_passphrase(SECRET)
         )
     store.dispose()
-    at = open_app()
+    at = reload()
     for name, tries in (("bob", 3), ("carol", 2)):  # under five for each learner
         at.selectbox(key="profile").set_value(name).run()
         for _ in range(tries):
@@ -210,7 +202,7 @@ def test_wrong_passphrases_are_limited_per_session_across_learners(learners: Non
     _try(at, SECRET)  # dave's right passphrase, but this session guessed five times
     assert any("Too many wrong passphrases" in e.value for e in at.error)
     assert at.text_input(key="profile_passphrase")
-    other = open_app()  # another session may still open dave
+    other = reload()  # another session may still open dave
     other.selectbox(key="profile").set_value("dave").run()
     _try(other, SECRET)
     assert not other.error and other.selectbox(key="profile").value == "dave"

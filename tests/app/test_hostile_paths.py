@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import ui.core
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -30,12 +28,7 @@ def test_the_read_only_warning_names_no_server_folder(
     monkeypatch.delenv("LORA_LAB_DATABASE_URL", raising=False)
     monkeypatch.setattr(ui.core, "get_bank", fixture_bank)
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/quiz.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_app("pages/quiz.py", lang)
     warnings = [w.value for w in at.warning]
     said = "cannot be written" if lang == "en" else "不可写"
     assert sum(said in w for w in warnings) >= 2, warnings  # the sidebar and the quiz page

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.progress_location import database_url
 from studykit.store import NewReview, open_store
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
@@ -40,12 +39,7 @@ def broken_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_unreplayable_row_is_reported_and_skipped(
     broken_log: None, page: str, lang: str
 ) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_app(page, lang)
     warnings = [w.value for w in at.warning if "9999" in w.value]
     assert warnings and "fx" in warnings[0], [w.value for w in at.warning]
     assert "Traceback" not in warnings[0] and len(warnings[0]) < 1000

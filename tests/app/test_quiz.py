@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from studykit.bank import Bank
 from studykit.progress_location import database_url
 from studykit.store import open_store
-from tests.support.quiz_app import APP, log_rows, metric, open_quiz, real_or_fixture, use_bank
+from tests.support.app_session import open_app
+from tests.support.quiz_app import log_rows, metric, open_quiz, real_or_fixture, use_bank
 from tests.support.quiz_bank import fixture_bank
 
 
@@ -160,9 +161,7 @@ def test_empty_bank_message(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_new_profile_has_its_own_progress(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     use_bank(monkeypatch, fixture_bank())
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.run()  # the sidebar's profile picker (AppTest shows the sidebar before a page switch)
+    at = open_app(lang="en")  # the sidebar's profile picker (shown before a page switch)
     at.text_input(key="profile_new_name").input("小明").run()
     at.button(key="profile_create").click().run()
     assert at.selectbox(key="profile").value == "小明"

@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.bank_markdown import key_point_markdown
 from studykit.progress_location import database_url
 from studykit.store import NewReview, open_store
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +27,8 @@ def fixture_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_data.clear()
 
 
-def _open(page: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_mock_report_shows_reference_answer_and_missed_points() -> None:
-    at = _open("pages/quiz.py")
+    at = open_app("pages/quiz.py", "en")
     at.button_group(key="quiz_mode").set_value("mock").run()
     at.slider(key="mock_n").set_value(1).run()
     at.toggle(key="mock_followups").set_value(False).run()
@@ -71,7 +59,7 @@ def _grade(mode: str, minutes: int) -> None:
 
 
 def test_progress_today_counts_daily_review_only_and_forecast_starts_at_zero() -> None:
-    at = _open("pages/stats.py")
+    at = open_app("pages/stats.py", "en")
     forecast = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert forecast["layout"]["yaxis"]["range"][0] == 0  # an empty learner: 0…, not −1…1
     _grade("review", 1)
@@ -84,7 +72,7 @@ def test_progress_today_counts_daily_review_only_and_forecast_starts_at_zero() -
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_progress_page_offers_the_anki_deck(lang: str) -> None:
-    at = _open("pages/stats.py", lang)
+    at = open_app("pages/stats.py", lang)
     keys = {e.proto.id.split("-")[-1] for e in at.get("download_button")}
     labels = [e.proto.label for e in at.get("download_button")]
     assert any(".apkg" in label for label in labels), labels
@@ -101,13 +89,7 @@ def test_browse_shows_answer_code_as_wrapped_code_blocks(monkeypatch: pytest.Mon
         pytest.skip("no answer with a code block in the bank")
     question = with_code[0]
     monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "zh"
-    at.query_params["q"] = question.id
-    at.query_params["reveal"] = "1"
-    at.run()
-    at.switch_page("pages/browse.py").run()
-    assert not at.exception
+    at = open_app("pages/browse.py", "zh", query={"q": question.id, "reveal": "1"})
     blocks = [s.text for s in split_code_blocks(question.answer.full.zh) if s.is_code]
     shown = [c for c in at.code if c.value in blocks]
     assert len(shown) == len(blocks)

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.progress_io import export_progress
 from studykit.progress_location import database_url
 from studykit.store import open_store
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
 from tests.support.stats_app import open_stats
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def test_stats_page_renders_with_data(seeded: Path) -> None:
@@ -51,12 +49,7 @@ def test_import_refuses_malformed_and_accepts_export(seeded: Path) -> None:
     export_progress(store, pid, "default", datetime.now(UTC))
     other = store.ensure_profile("friend").id
     store.dispose()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.session_state["active_profile"] = "friend"
-    at.run()
-    at.switch_page("pages/stats.py")
-    at.run()
+    at = open_app("pages/stats.py", "en", state={"active_profile": "friend"})
     assert {m.label: m.value for m in at.metric}["Total grades"] == "0"
     uploader = at.get("file_uploader")
     assert (

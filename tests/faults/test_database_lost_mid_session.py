@@ -17,11 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 import ui.core
 from studykit.store import ProgressStore, open_store
+from tests.support.app_session import open_app
 from tests.support.browser import READY_TIMEOUT_S
 from tests.support.postgres import PgDatabase
 from tests.support.quiz_bank import fixture_bank
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
@@ -41,13 +40,7 @@ def pg_app(
 
 
 def _quiz() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=READY_TIMEOUT_S)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.switch_page("pages/quiz.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app("pages/quiz.py", "en", timeout=READY_TIMEOUT_S)
 
 
 def _grades(url: str) -> int:
@@ -136,9 +129,7 @@ def test_database_lost_between_two_queries_of_one_run(
     monkeypatch.setattr(ui.core, "get_bank", lambda: bank)
     st.cache_resource.clear()
     try:
-        at = AppTest.from_file(APP, default_timeout=READY_TIMEOUT_S)
-        at.session_state["lang"] = "en"
-        at.run()
+        at = open_app(lang="en", timeout=READY_TIMEOUT_S)  # home first: the store is patched next
 
         original, down = ProgressStore.reviews, [True]
 

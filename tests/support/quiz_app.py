@@ -1,4 +1,4 @@
-"""Driving the study pages in AppTest: open a page, grade cards, read metrics and the review log."""
+"""Driving the study pages in AppTest: open the quiz, grade cards, read metrics and the review log."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import ui.core
 from studykit.bank import Bank, load_bank
 from studykit.progress_location import database_url
 from studykit.store import open_store
-from tests.support.paths import ROOT
+from tests.support.app_session import open_app
 from tests.support.quiz_bank import fixture_bank
-
-APP = str(ROOT / "app.py")
 
 
 def real_or_fixture() -> Bank:
@@ -27,20 +25,9 @@ def use_bank(monkeypatch: pytest.MonkeyPatch, bank: Bank) -> Bank:
     return bank
 
 
-def open_page(page: str, lang: str = "en") -> AppTest:
-    """The app switched to `page` (e.g. "pages/stats.py") in `lang`, with no exception."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_quiz(lang: str = "zh", mode: str | None = None) -> AppTest:
     """The app switched to the quiz page (and to `mode`, when given), with no exception."""
-    at = open_page("pages/quiz.py", lang)
+    at = open_app("pages/quiz.py", lang)
     if mode:
         at.button_group(key="quiz_mode").set_value(mode).run()
     assert not at.exception, at.exception

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from studykit.progress_location import database_url
 from studykit.store import NewReview, open_store
-from tests.support.quiz_app import open_page
+from tests.support.app_session import open_app
 
 
 def seed_three_weeks() -> None:
@@ -40,4 +40,4 @@ def seed_three_weeks() -> None:
 
 def open_stats(lang: str = "en") -> AppTest:
     """The app switched to the stats page, with no exception."""
-    return open_page("pages/stats.py", lang)
+    return open_app("pages/stats.py", lang)
