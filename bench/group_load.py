@@ -11,7 +11,10 @@ Measured:
   the time until the presenter's live count shows at least k (sampled every 100 ms in the browser);
 - open-to-learner latency: from the presenter's click on "Open" until each learner sees the answer box;
 - reveal-to-learner latency likewise; errors (stException, timeouts) and answers lost (rows in the
-  database vs. answers acknowledged).
+  database vs. answers acknowledged);
+- for open and reveal also when the server's message reached the learner's browser (the first
+  websocket frame with the answer box / the answer key's heading), apart from when the page had
+  drawn it: with all browsers on the server's two cores the difference is the browsers' own time.
 
     .venv/bin/python bench/group_load.py [--learners 30] [--postgres] [--markdown bench/LOAD_RESULTS.md]
 
@@ -83,6 +86,8 @@ class Run:
         self.count_seen: dict[int, list[tuple[float, int]]] = {0: [], 1: []}
         self.open_latency: list[float] = []
         self.reveal_latency: list[float] = []
+        self.open_delivered: list[float] = []
+        self.reveal_delivered: list[float] = []
         self.opened_at: dict[int, float] = {}
         self.revealed_at: dict[int, float] = {}
         self.server_pid = 0  # debug: its threads' stacks are dumped when a learner is stuck
@@ -103,6 +108,7 @@ async def learner(
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     frames = watch_frames(page) if DEBUG else None
+    arrivals = watch_arrivals(page)
     step = "join"
     try:
         await page.goto(f"{url}/group?room={code}&lang=en")
@@ -116,6 +122,7 @@ async def learner(
             box = page.locator(".st-key-group_answer textarea")
             await box.wait_for()
             run.open_latency.append(time.monotonic() - run.opened_at[q])
+            delivered(run.open_delivered, arrivals["box"], run.opened_at[q])
             await page.wait_for_timeout(random.uniform(0, 8000))  # people type at their own pace
             await box.fill(ANSWERS[(i + q) % len(ANSWERS)])
             step = f"q{q + 1} submit"
@@ -126,6 +133,7 @@ async def learner(
             step = f"q{q + 1} reveal"
             await page.get_by_role("heading", name=translate("browse.answer", "en")).wait_for()
             run.reveal_latency.append(time.monotonic() - run.revealed_at[q])
+            delivered(run.reveal_delivered, arrivals["key"], run.revealed_at[q])
         if await page.get_by_test_id("stException").count():
             run.errors.append(f"learner {i}: exception on the page")
     except Exception as exc:  # a timeout or a failed click: counted, and the others go on
@@ -138,6 +146,34 @@ async def learner(
         joined.set()
     finally:
         await context.close()
+
+
+MARKERS = {
+    "box": b"group_answer",  # the answer box's widget id
+    "key": ("#### " + en("browse.answer")).encode(),  # the answer key's heading
+}
+
+
+def watch_arrivals(page: Any) -> dict[str, list[float]]:
+    """When websocket frames carrying the answer box / the answer key reached this page."""
+    seen: dict[str, list[float]] = {name: [] for name in MARKERS}
+
+    def received(payload: str | bytes) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        now = time.monotonic()
+        for name, marker in MARKERS.items():
+            if marker in data:
+                seen[name].append(now)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+    return seen
+
+
+def delivered(out: list[float], arrivals: list[float], since: float) -> None:
+    """The first arrival after `since`, as a latency (nothing if none was seen)."""
+    first = next((t for t in arrivals if t >= since), None)
+    if first is not None:
+        out.append(first - since)
 
 
 def watch_frames(page: Any) -> dict:
@@ -308,6 +344,14 @@ async def session(url: str, learners: int, server_pid: int, client: str) -> dict
             "p50": pct(run.reveal_latency, 0.5),
             "p95": pct(run.reveal_latency, 0.95),
         },
+        open_delivered_s={
+            "p50": pct(run.open_delivered, 0.5),
+            "p95": pct(run.open_delivered, 0.95),
+        },
+        reveal_delivered_s={
+            "p50": pct(run.reveal_delivered, 0.5),
+            "p95": pct(run.reveal_delivered, 0.95),
+        },
         errors=run.errors,
     )
     if run.stuck:
@@ -371,6 +415,7 @@ def main() -> None:
 def markdown(r: dict, args: argparse.Namespace) -> str:
     m = r["machine"]
     a, o, v = r["answer_to_presenter_s"], r["open_to_learner_s"], r["reveal_to_learner_s"]
+    od, vd = r["open_delivered_s"], r["reveal_delivered_s"]
     errors = len(r["errors"]) + r["presenter_exceptions"]
     lines = [
         f"## Study group: {r['learners']} learners + presenter ({r['backend']})",
@@ -390,7 +435,9 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
         f"| answer acknowledged → presenter's count shows it, p50 / p95 / max | "
         f"{a['p50']} / {a['p95']} / {a['max']} s | p95 ≤ 3 s |",
         f"| presenter opens → learner sees the answer box, p50 / p95 | {o['p50']} / {o['p95']} s | |",
+        f"| … the server's message reaches the learner's browser, p50 / p95 | {od['p50']} / {od['p95']} s | |",
         f"| presenter reveals → learner sees the answer key, p50 / p95 | {v['p50']} / {v['p95']} s | |",
+        f"| … the server's message reaches the learner's browser, p50 / p95 | {vd['p50']} / {vd['p95']} s | |",
         f"| answers acknowledged / rows stored | {r['answers_acknowledged']} / {r['stored_answers']} | "
         f"equal, {2 * r['learners']} |",
         f"| errors (stException, timeouts, answers never shown) | {errors} | 0 |",

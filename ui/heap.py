@@ -1,13 +1,15 @@
 """Keep Streamlit's after-run garbage collection cheap when many learners share one server.
 
-Streamlit runs a full `gc.collect()` after every script run (`runner.postScriptGC`). With torch,
-transformers, peft, plotly and the question bank loaded the heap holds ~0.5 M tracked objects, so
-each collection held the GIL for ~0.2 s: with 30 learners clicking, that was most of the server's
-time and the web server itself stalled for seconds (bench/LOAD_RESULTS.md). The libraries and the
-bank live as long as the process, so they are imported once and moved to the permanent generation
-(`gc.freeze()`); collections then scan only what sessions create, and still free it. The bank is
-loaded by the same thread before the freeze (`keep`): loaded later, its ~50 k objects were scanned
-after every run, and 30 learners' live views (one run per poll) starved the web server (issue 16).
+Python's collector scans every tracked object, and Streamlit by default runs a full `gc.collect()`
+after every script run (`runner.postScriptGC`, turned off in .streamlit/config.toml for the same
+reason). With torch, transformers, peft, plotly and the question bank loaded the heap holds ~0.5 M
+tracked objects, so each collection held the GIL for ~0.2 s: with 30 learners clicking, that was
+most of the server's time and the web server itself stalled for seconds (bench/LOAD_RESULTS.md). The
+libraries and the bank live as long as the process, so they are imported once and moved to the
+permanent generation (`gc.freeze()`); collections then scan only what sessions create, and still
+free it. The bank is loaded by the same thread before the freeze (`keep`): loaded later, its ~50 k
+objects were scanned after every run, and 30 learners' live views (one run per poll) starved the web
+server (issue 16).
 
 Closed tabs' sessions are dropped by Streamlit later (`server.disconnectedSessionTTL`) with no
 script run after them, and glibc keeps freed heap pages mapped. A daemon thread therefore collects

@@ -45,21 +45,26 @@ def presenter_view(code: str, token: str | None) -> None:
         st.button(t("group.start_over"), key="group_start_over", on_click=_start_over)
         return
     bank, lang = get_bank(), current_lang()
-    if error := st.session_state.pop(PRESENTER_ERROR, None):
-        st.error(error, icon=":material/error:")
     expired = datetime.now(UTC) >= room.expires_at
-    _header(room)
-    if expired:
-        st.warning(t("group.error.expired"), icon=":material/timer_off:")
-    else:
-        _controls(room, token or "")
-        question = bank.by_id().get(room.current_question_id or "")
-        if room.current >= 0:
-            _current_question(room, question, lang)
-            n_points = len(question.answer.key_points) if question else 0
-            st.fragment(run_every=refresh_s())(_live_panel)(room.code, token or "", n_points)
-            if room.revealed and question is not None:
-                render_answer(bank, question)
+    question = bank.by_id().get(room.current_question_id or "")
+    # Everything above the live panel sits in one container: a fragment's id comes from its position
+    # on the page, and a panel that moved (an error shown, a question with a Lab link) left the
+    # browser polling the old id as well, a second timer per presenter that the server refuses.
+    with st.container():
+        if error := st.session_state.pop(PRESENTER_ERROR, None):
+            st.error(error, icon=":material/error:")
+        _header(room)
+        if expired:
+            st.warning(t("group.error.expired"), icon=":material/timer_off:")
+        else:
+            _controls(room, token or "")
+            if room.current >= 0:
+                _current_question(room, question, lang)
+    if not expired and room.current >= 0:
+        n_points = len(question.answer.key_points) if question else 0
+        st.fragment(run_every=refresh_s())(_live_panel)(room.code, token or "", n_points)
+        if room.revealed and question is not None:
+            render_answer(bank, question)
     if not is_projector() or expired:
         room_summary(room, bank, token or "")
 
