@@ -18,8 +18,8 @@ Measured:
 
     .venv/bin/python bench/group_load.py [--learners 30] [--postgres] [--markdown bench/LOAD_RESULTS.md]
 
-Not part of pytest. Diagnosis: GROUP_LOAD_DEBUG=1 (90 s timeouts, screenshots in /tmp/grp, each
-stuck learner's websocket frame times and page text in the JSON under "stuck"); with GROUP_LOAD_STACKS=1
+Not part of pytest. A stuck learner's websocket frame times and page text are in the JSON under
+"stuck" (screenshots in /tmp/grp). GROUP_LOAD_DEBUG=1: 90 s timeouts; with GROUP_LOAD_STACKS=1
 and a sitecustomize that registers `faulthandler` on SIGUSR1, the server's threads are dumped into its
 log when the first learner is stuck.
 """
@@ -91,7 +91,7 @@ class Run:
         self.opened_at: dict[int, float] = {}
         self.revealed_at: dict[int, float] = {}
         self.server_pid = 0  # debug: its threads' stacks are dumped when a learner is stuck
-        self.stuck: list[dict] = []  # GROUP_LOAD_DEBUG: what a stuck learner's page showed
+        self.stuck: list[dict] = []  # what a stuck learner's page showed
 
 
 async def learner(
@@ -107,7 +107,7 @@ async def learner(
     context = await browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    frames = watch_frames(page) if DEBUG else None
+    frames = watch_frames(page)  # cheap counters: a stuck page is described in any run
     arrivals = watch_arrivals(page)
     step = "join"
     try:
@@ -139,10 +139,9 @@ async def learner(
     except Exception as exc:  # a timeout or a failed click: counted, and the others go on
         first = str(exc).splitlines()[0][:120]
         run.errors.append(f"learner {i} at {step}: {type(exc).__name__}: {first}")
-        if frames is not None:
-            if not run.stuck and run.server_pid:  # the server's threads, once (debug)
-                os.kill(run.server_pid, signal.SIGUSR1)
-            run.stuck.append(await page_state(page, i, frames))
+        if not run.stuck and run.server_pid:  # the server's threads, once (GROUP_LOAD_STACKS)
+            os.kill(run.server_pid, signal.SIGUSR1)
+        run.stuck.append(await page_state(page, i, frames))
         joined.set()
     finally:
         await context.close()
@@ -177,7 +176,7 @@ def delivered(out: list[float], arrivals: list[float], since: float) -> None:
 
 
 def watch_frames(page: Any) -> dict:
-    """Websocket frames of one page (debug): counts and the time of the last sent and received."""
+    """Websocket frames of one page: counts and the time of the last sent and received."""
     seen: dict[str, Any] = {"sent": 0, "received": 0, "last_sent": None, "last_received": None}
 
     def on_ws(ws: Any) -> None:
@@ -218,6 +217,7 @@ async def page_state(page: Any, i: int, frames: dict) -> dict:
         )
         text = await page.locator("[data-testid='stMain']").inner_text(timeout=5000)
         state["text"] = " ".join(text.split())[:300]
+        Path("/tmp/grp").mkdir(exist_ok=True)
         await page.screenshot(path=f"/tmp/grp/learner-{i}.png")
     except Exception as exc:
         state["read_error"] = str(exc).splitlines()[0][:120]
