@@ -21,8 +21,14 @@ def init_language() -> str:
 
 
 def current_lang() -> str:
+    """The session's language.
+
+    It is the language switch's widget state; where a page is drawn without the switch (the Group
+    page's projector layout has no sidebar), Streamlit drops that state after the run, so the
+    fragments that poll there read the URL's `?lang=`, which the switch keeps up to date.
+    """
     lang = st.session_state.get(LANG_KEY)
-    return lang if lang in LANGUAGES else "zh"
+    return lang if lang in LANGUAGES else normalize_lang(st.query_params.get("lang"))
 
 
 def t(key: str, **values: object) -> str:

@@ -23,10 +23,14 @@ from studykit.rooms.export import cell
 from studykit.rooms.tally import STATUSES, grade
 from tests.support.browser import (
     READY_TIMEOUT_MS,
+    after_run,
+    count_runs,
+    runs_done,
     screenshot,
     start_server,
     stop_server,
     wait_idle,
+    wait_run_after,
 )
 
 pytestmark = pytest.mark.e2e
@@ -216,6 +220,23 @@ def test_presenter_and_five_learners(browser: object, servers: tuple[str, str]) 
         got = [(r["question_no"], r["learner"], r["answer"], r["skipped"]) for r in rows]
         assert sorted(got) == sorted(expected)
         assert {r["room"] for r in rows} == {code}
+
+        # The projector layout has no sidebar, so no language switch: its live panel's polls must
+        # keep the page's language (they fell back to Chinese when the switch's state was dropped).
+        ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
+        contexts.append(ctx)
+        count_runs(ctx)
+        projector = ctx.new_page()
+        projector.set_default_timeout(TIMEOUT)
+        projector.goto(host.url)  # drawn with the switch first, then without it
+        wait_idle(projector)
+        after_run(projector, projector.locator(".st-key-group_projector label").click)
+        before = runs_done(projector)
+        for _ in range(3):  # the live panel's own polls
+            assert wait_run_after(projector, before), "the live panel did not poll"
+            before = runs_done(projector)
+        label = projector.locator(".st-key-group_counts [data-testid='stMetricLabel']")
+        expect(label).to_have_text(en("group.answered"))
     finally:
         for ctx in contexts:
             ctx.close()
