@@ -44,9 +44,14 @@ class Clause:
     )
 
 
+# a straight single quote used as a quotation mark: opened after a non-letter, closed before one, so that
+# apostrophes (LoRA's, don't, models') never open or close it
+_SINGLE_QUOTED = re.compile(r"(?<![A-Za-z0-9])['‘][^'‘’\n]+['’](?![A-Za-z0-9])")
+
+
 def bracket_depths(text: str) -> list[int]:
-    """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”: the comma inside does
-    not split)."""
+    """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”, 'attention first, MLP
+    optional': the comma inside does not split)."""
     depth, in_quote, out = 0, False, []
     for ch in text:
         if ch in "([{（【“「『":
@@ -56,6 +61,10 @@ def bracket_depths(text: str) -> list[int]:
         elif ch in '"＂':
             in_quote = not in_quote
         out.append(depth + in_quote)
+    if "'" in text:
+        for match in _SINGLE_QUOTED.finditer(text):
+            for i in range(match.start() + 1, match.end() - 1):
+                out[i] += 1
     return out
 
 

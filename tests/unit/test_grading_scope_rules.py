@@ -1,0 +1,139 @@
+"""Scope rules of the claim grader (issue 11, fourth round), through `grade_answer`, in Chinese and English:
+a claim attributed to a named method, straight single quotes around a clause with a comma, prohibitions
+("不该 …", "不适合的理由：…", "should not …"), and the gradient's own scale is not LoRA's scaling."""
+
+from __future__ import annotations
+
+import pytest
+
+from studykit.grading import grade_answer
+from studykit.schema import KeyPoint
+
+
+def _mis(claim: str) -> dict:
+    return {
+        "claim": claim,
+        "name": {"zh": "误解", "en": "misconception"},
+        "correction": {"zh": "更正", "en": "correction"},
+        "evidence": ["source"],
+    }
+
+
+def point(*claims: str, misconceptions: tuple[str, ...] = ()) -> KeyPoint:
+    return KeyPoint.model_validate(
+        {
+            "text": {"zh": "要点", "en": "point"},
+            "claims": list(claims),
+            "misconceptions": [_mis(m) for m in misconceptions],
+        }
+    )
+
+
+def status(answer: str, kp: KeyPoint) -> str:
+    return grade_answer(answer, [kp]).points[0].status
+
+
+EMBEDDINGS = point("embeddings + frozen", misconceptions=("embeddings + trainable",))
+QLORA_EMBEDDINGS = point("embeddings + frozen", misconceptions=("qlora + embeddings + trainable",))
+
+
+# --- attribution binds the claim to the named method -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "嵌入层保持冻结，训练嵌入层是 LongLoRA 的做法。",
+        "The embeddings stay frozen; training the embeddings is LongLoRA's recipe.",
+        "The embeddings stay frozen. Training the embeddings comes from the LongLoRA paper.",
+        "嵌入层保持冻结；训练嵌入层来自 LongLoRA 论文。",
+    ],
+)
+def test_a_claim_attributed_to_another_method_is_not_the_learners(answer: str) -> None:
+    assert status(answer, EMBEDDINGS) == "covered"
+
+
+@pytest.mark.parametrize("answer", ["QLoRA 还会训练嵌入层。", "QLoRA also trains the embeddings."])
+def test_the_same_claim_stated_plainly_still_contradicts(answer: str) -> None:
+    assert status(answer, EMBEDDINGS) == "contradicted"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["训练嵌入层是 QLoRA 的做法。", "Training the embeddings is QLoRA's recipe."],
+)
+def test_attributing_it_to_the_method_the_misconception_names_still_contradicts(
+    answer: str,
+) -> None:
+    assert status(answer, QLORA_EMBEDDINGS) == "contradicted"
+
+
+# --- straight single quotes around a clause with a comma ----------------------------------------------
+
+FFN_FIRST = point("ffn + trainable", misconceptions=("attention + trainable",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Train the FFN too, so 'train the attention, leave the rest' is a poor default.",
+        "FFN 也要训练，所以 'train the attention, leave the rest' 不是好的默认。",
+    ],
+)
+def test_a_single_quoted_clause_with_a_comma_is_mentioned_not_stated(answer: str) -> None:
+    assert status(answer, FFN_FIRST) == "covered"
+
+
+def test_apostrophes_do_not_open_a_quotation() -> None:
+    answer = "The model's attention is trained, and it's the FFN's job to wait."
+    assert status(answer, FFN_FIRST) == "contradicted"
+
+
+# --- a prohibition rejects what follows it ----------------------------------------------------------
+
+EDGE = point("lora + !decrease + base-weights", misconceptions=("lora + decrease + base-weights",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "不适合的理由：让基座模型变小，LoRA 不缩小基座。",
+        "LoRA 不该用来让基座模型变小。",
+        "You should not use LoRA to make the base model smaller.",
+    ],
+)
+def test_what_a_prohibition_rejects_is_not_claimed(answer: str) -> None:
+    assert status(answer, EDGE) != "contradicted"
+
+
+@pytest.mark.parametrize("answer", ["LoRA 让基座模型变小。", "LoRA makes the base model smaller."])
+def test_without_the_prohibition_the_misconception_is_stated(answer: str) -> None:
+    assert status(answer, EDGE) == "contradicted"
+
+
+@pytest.mark.parametrize("answer", ["不该冻结 W0。", "You should not freeze W0."])
+def test_a_prohibited_predicate_with_an_opposite_still_states_it(answer: str) -> None:
+    kp = point("base-weights + frozen", misconceptions=("base-weights + trainable",))
+    assert status(answer, kp) == "contradicted"
+
+
+# --- the gradient's own scale is not LoRA's scaling ---------------------------------------------------
+
+COUPLED = point(
+    "scaling + learning-rate", misconceptions=("scaling + learning-rate + 'independent'",)
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Adam's step size is independent of the gradient scale and about the lr.",
+        "Adam 的步长与梯度尺度无关，约等于 lr。",
+    ],
+)
+def test_the_gradient_scale_is_not_the_lora_scaling(answer: str) -> None:
+    assert status(answer, COUPLED) != "contradicted"
+
+
+def test_the_lora_scaling_said_independent_of_the_lr_contradicts() -> None:
+    assert status("The scaling is independent of the learning rate.", COUPLED) == "contradicted"
