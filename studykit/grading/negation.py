@@ -110,6 +110,8 @@ def is_negated(
     gap_text = text[cue_end:start]
     if gap_text.count("(") + gap_text.count("（") > gap_text.count(")") + gap_text.count("）"):
         return False  # "not effective (perplexity stays well above …)": an aside in brackets is not negated
+    if ":" in gap_text or "：" in gap_text:
+        return False  # "代码跑不了：model.predict 不存在": a label's cue stays in the label
     cjk, words = _gap(text[cue_end:start])
     if entity:
         between = [(s, e) for s, e in spans if cue_end <= s and e <= start]

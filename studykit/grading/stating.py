@@ -166,12 +166,13 @@ def _attribution(seg: Segment) -> frozenset[str] | None:
 
 
 # A prohibition is not a claim: "找原因不该看 logit 范围", "不适合的理由：让模型变小", "you should not read the
-# logits" reject doing what follows. What follows the cue is not asserted, unless the cue negates a predicate
+# logits", "what I wouldn't claim: faster training" reject what follows. What follows the cue is not asserted, unless the cue negates a predicate
 # that has an opposite ("不该冻结 W0" does say W0 should be trainable).
 _PROHIBITIVE = re.compile(
-    r"不该|不应该|不应当|不应|不要|不宜|不适合|不适用|切勿|切忌"
+    r"不该|不应该|不应当|不应|不要|不宜|不适合|不适用|切勿|切忌|不能说|不会说|不敢说|不能声称"
     r"|(?<![A-Za-z])(?:should not|shouldn't|must not|mustn't|ought not|not suitable|not suited|not a reason|"
-    r"isn't a reason|is no reason|not a good reason|poor fit|bad fit)(?![A-Za-z])",
+    r"isn't a reason|is no reason|not a good reason|poor fit|bad fit|"
+    r"(?:wouldn't|would not|won't|will not|can't|cannot|don't|do not) (?:claim|say|promise))(?![A-Za-z])",
     re.IGNORECASE,
 )
 
@@ -226,8 +227,8 @@ def stated_in(
     if not relational and misconception:
         return None
     for a, b in pairwise(segments):
-        if a.sentence != b.sentence or (misconception and b.after_vs):
-            continue
+        if a.sentence != b.sentence or (misconception and (b.after_vs or _aside(a) or _aside(b))):
+            continue  # a misconception is not assembled from a clause and its bracketed aside either
         # "下游任务需要变的是上下文表示，主要在 attention 和 FFN 里": a clause of things only completes the
         # predicates of a clause before it that has no things of its own
         completes = not misconception and _predicates_only(a) and _things_only(b)
@@ -238,6 +239,11 @@ def stated_in(
             if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
                 return _joined(a, b)
     return None
+
+
+def _aside(seg: Segment) -> bool:
+    """ "选 δ（或在验证集内做 K 折）": the bracketed aside of a clause, read as its own statement."""
+    return seg.start < seg.end and seg.text[seg.start] in "(（"
 
 
 def _predicates_only(seg: Segment) -> bool:

@@ -137,3 +137,72 @@ def test_the_gradient_scale_is_not_the_lora_scaling(answer: str) -> None:
 
 def test_the_lora_scaling_said_independent_of_the_lr_contradicts() -> None:
     assert status("The scaling is independent of the learning rate.", COUPLED) == "contradicted"
+
+
+# --- a number after "position" / 位置 names a place, not a value ---------------------------------------
+
+INIT = point("lora-b + zero", "lora-a + random", misconceptions=("lora-a + zero",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A sits at index 0 of the pair, B at index 1; B is zero and A is random.",
+        "A 在位置 0，B 在位置 1；B 初始化为零，A 随机初始化。",
+    ],
+)
+def test_a_position_number_is_not_a_zero(answer: str) -> None:
+    assert status(answer, INIT) == "covered"
+
+
+@pytest.mark.parametrize("answer", ["A is initialised to 0.", "A 初始化为 0。"])
+def test_a_zero_value_still_counts(answer: str) -> None:
+    assert status(answer, INIT) == "contradicted"
+
+
+# --- a label's negation stays before its colon; a rejection frame rejects what follows ----------------
+
+FROZEN = point("base-weights + frozen", misconceptions=("base-weights + !frozen",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "代码跑不了：W0 冻结，只训练 A、B。",
+        "This can't run as is: W0 is frozen and only A, B train.",
+    ],
+)
+def test_a_negation_in_a_label_does_not_reach_past_its_colon(answer: str) -> None:
+    assert status(answer, FROZEN) == "covered"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["What I wouldn't claim: the base model is trainable.", "我不能说：基座模型也在训练。"],
+)
+def test_a_rejection_frame_is_not_a_claim(answer: str) -> None:
+    kp = point("base-weights + frozen", misconceptions=("base-weights + trainable",))
+    assert status(answer, kp) != "contradicted"
+
+
+# --- a misconception is not assembled from a clause and its bracketed aside ---------------------------
+
+BOTH_ZERO = point("lora-b + zero", misconceptions=("lora-a + lora-b + zero",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "B 初始化为零（A 用 kaiming 随机初始化）。",
+        "B is initialised to zero (A is random, kaiming).",
+    ],
+)
+def test_an_aside_does_not_complete_a_misconception(answer: str) -> None:
+    assert status(answer, BOTH_ZERO) == "covered"
+
+
+@pytest.mark.parametrize(
+    "answer", ["A 和 B 都初始化为零。", "A and B are both initialised to zero."]
+)
+def test_the_same_things_in_one_clause_still_contradict(answer: str) -> None:
+    assert status(answer, BOTH_ZERO) == "contradicted"
