@@ -56,7 +56,9 @@ def _value(match: re.Match[str]) -> float | None:
 
 
 # "<cls> sits at position 0", "位置 0", "下标 0": a number after one of these names a place, not a value
-_POSITION_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?:position|pos|index|idx)|位置|下标|索引|第)\s*$", re.I)
+_POSITION_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])(?:position|pos|index|idx)|位置|下标|索引|第)\s*$", re.I
+)
 
 
 def names_a_position(text: str, start: int) -> bool:

@@ -206,3 +206,26 @@ def test_an_aside_does_not_complete_a_misconception(answer: str) -> None:
 )
 def test_the_same_things_in_one_clause_still_contradict(answer: str) -> None:
     assert status(answer, BOTH_ZERO) == "contradicted"
+
+
+# --- 也 / 就 / 却 open a new verb phrase that a negation before them does not reach ----------------
+
+ZERO_LATENCY = point("merge + no-latency", misconceptions=("no-latency + !merge",))
+
+
+@pytest.mark.parametrize(
+    "answer", ["不合并也是零延迟。", "LoRA is zero latency even without merging."]
+)
+def test_a_negation_does_not_reach_past_ye(answer: str) -> None:
+    assert status(answer, ZERO_LATENCY) == "contradicted"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "不合并不是零延迟，合并后才是零延迟。",
+        "Without merging it is not zero latency; merged it is zero latency.",
+    ],
+)
+def test_a_negated_zero_latency_is_not_the_misconception(answer: str) -> None:
+    assert status(answer, ZERO_LATENCY) == "covered"
