@@ -1,6 +1,7 @@
 """Split an answer into sentences and clauses, the units a claim must be stated in.
 
-Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360) and at
+Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360 nor in
+LaTeX's thin space \\,) and at
 contrast words (但/但是/而/而是/然而/不过/同时/相比之下; but, whereas, while, however, although, vs). 、 and "and" do not split
 here; a colon splits, but the clause after it keeps the subjects before it ("lora_alpha=32: makes …"; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
 The analysed text is capped so that no answer makes grading unbounded.
@@ -19,7 +20,7 @@ _SENTENCE_END = re.compile(
     r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\bincl\.)(?<!\bapprox\.)|…+"
 )
 _CLAUSE_SPLIT = re.compile(
-    r"[，]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
+    r"[，]|(?<!\\),(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
     r"|但是|而是|然而|不过|同时|但|而(?!且)",
     re.IGNORECASE,
 )

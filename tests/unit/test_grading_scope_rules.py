@@ -229,3 +229,20 @@ def test_a_negation_does_not_reach_past_ye(answer: str) -> None:
 )
 def test_a_negated_zero_latency_is_not_the_misconception(answer: str) -> None:
     assert status(answer, ZERO_LATENCY) == "covered"
+
+
+# --- LaTeX: \, is a thin space, \frac keeps its brackets, \nabla is ∇ ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [r"$h = W_0x + \frac{\alpha}{r}B\,A\,x$", r"前向：$h=W_0x+\frac{\alpha}{r}B\,A\,x$"],
+)
+def test_latex_forward_formula_states_the_scaled_branch(answer: str) -> None:
+    kp = point("'α/r' + lora-b + lora-a")
+    assert status(answer, kp) == "covered"
+
+
+def test_nabla_names_the_gradient() -> None:
+    kp = point("'∇_W' + !'computed'")
+    assert status(r"$\nabla_W$ is never computed", kp) == "covered"
