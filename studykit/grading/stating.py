@@ -231,7 +231,9 @@ def stated_in(
             continue  # a misconception is not assembled from a clause and its bracketed aside either
         # "下游任务需要变的是上下文表示，主要在 attention 和 FFN 里": a clause of things only completes the
         # predicates of a clause before it that has no things of its own
-        completes = not misconception and _predicates_only(a) and _things_only(b)
+        completes = not misconception and (
+            (_predicates_only(a) and _things_only(b)) or _topic_phrase(a)
+        )
         joinable = claim.alternatives if b.after_vs or completes else relational
         for alt in joinable:
             if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
@@ -239,6 +241,22 @@ def stated_in(
             if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
                 return _joined(a, b)
     return None
+
+
+# "for knowledge shifts, prefer RAG", "对于小模型，直接全量微调": a short leading condition or topic is read with
+# the clause it introduces
+_TOPIC_PHRASE = re.compile(
+    r"\s*(?:(?:for|if|when|with|under)(?![A-Za-z])|对于|对|如果是|如果|若是|若|当)", re.I
+)
+TOPIC_PHRASE_MAX_CHARS = 40
+
+
+def _topic_phrase(seg: Segment) -> bool:
+    return (
+        bool(seg.occurrences)
+        and seg.end - seg.start <= TOPIC_PHRASE_MAX_CHARS
+        and _TOPIC_PHRASE.match(seg.text, seg.start) is not None
+    )
 
 
 def _aside(seg: Segment) -> bool:

@@ -246,3 +246,19 @@ def test_latex_forward_formula_states_the_scaled_branch(answer: str) -> None:
 def test_nabla_names_the_gradient() -> None:
     kp = point("'∇_W' + !'computed'")
     assert status(r"$\nabla_W$ is never computed", kp) == "covered"
+
+
+# --- a short leading condition or topic is read with the clause it introduces --------------------------
+
+SMALL_MODEL = point("full-ft + base-weights")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "For a small base model, full fine-tuning is often better.",
+        "对于小的基座模型，全量微调往往更好。",
+    ],
+)
+def test_a_leading_topic_phrase_is_read_with_its_clause(answer: str) -> None:
+    assert status(answer, SMALL_MODEL) == "covered"
