@@ -35,6 +35,13 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "W + sum_i λ_i B_i A_i", "\\sum_{i}": the summation sign
     (re.compile(r"\\sum(?:_\{?[A-Za-z0-9]\}?)?|\bsum_\{?[A-Za-z0-9]\}?(?![A-Za-z0-9])|∑"), "Σ"),
     (re.compile(r"\bnon(?=zero\b|trainable\b|linear\b)", re.IGNORECASE), "non-"),
+    # a separable phrasal verb meets its joined form: "roll the affected traffic back" -> "roll back the …"
+    (
+        re.compile(
+            r"\b(roll(?:s|ed|ing)?)((?:\s+(?!back\b)[A-Za-z]+){1,3})\s+back\b", re.IGNORECASE
+        ),
+        r"\1 back\2",
+    ),
 )
 _SYMBOLS = str.maketrans(
     {

@@ -262,3 +262,19 @@ SMALL_MODEL = point("full-ft + base-weights")
 )
 def test_a_leading_topic_phrase_is_read_with_its_clause(answer: str) -> None:
     assert status(answer, SMALL_MODEL) == "covered"
+
+
+# --- everyday words for the frozen base; a separable "roll … back" ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["原来的权重不动，只训练 A 和 B。", "The original weights stay untouched; only A and B train."],
+)
+def test_everyday_words_for_a_frozen_base(answer: str) -> None:
+    assert status(answer, point("base-weights + frozen")) == "covered"
+
+
+def test_a_separable_roll_back_is_a_rollback() -> None:
+    kp = point("'roll back' + adapter")
+    assert status("Roll the affected adapter back to the last version.", kp) == "covered"
