@@ -4,7 +4,9 @@
 - a claim a bare entity or a one-word topic term could win;
 - the point's own text (zh, en) that does not state its claims, or that states one of its misconceptions;
 - a misconception whose `example`, or the `document_said` of its `from_correction`, does not state it;
-- a wrong/misleading correction with no misconception pointing at it.
+- a wrong/misleading correction with no misconception pointing at it;
+- an answer-key text (full / interview answer of the question or a follow-up) that, graded as if a learner typed
+  it, states one of its own misconceptions, or a main `full` answer proposed below Good.
 """
 
 from __future__ import annotations
@@ -99,6 +101,70 @@ def _misconception_checks(point: KeyPoint, question: Question) -> list[tuple[int
     return out
 
 
+GOOD = 3  # the proposed rating a reference answer must reach (Good)
+
+
+def _key_texts(question: Question) -> Iterator[tuple[str, str, str, list[KeyPoint], bool]]:
+    """(where, lang, text, key points, must reach Good) for every answer-key text of a question: the full and
+    interview answers of the question and of each follow-up. The main `full` answer is the reference; it must
+    be graded Good or better. A one-minute interview answer and a follow-up may skip minor points, but no
+    answer key may ever state a misconception of its own key points."""
+    key = question.answer
+    for lang in ("zh", "en"):
+        yield "answer.full", lang, getattr(key.full, lang), key.key_points, True
+        if key.interview:
+            yield "answer.interview", lang, getattr(key.interview, lang), key.key_points, False
+    for fi, follow in enumerate(question.follow_ups):
+        for lang in ("zh", "en"):
+            yield (
+                f"follow_ups[{fi}].answer",
+                lang,
+                getattr(follow.answer, lang),
+                follow.key_points,
+                False,
+            )
+            if follow.interview:
+                yield (
+                    f"follow_ups[{fi}].interview",
+                    lang,
+                    getattr(follow.interview, lang),
+                    follow.key_points,
+                    False,
+                )
+
+
+def answer_key_problems(question: Question) -> list[tuple[str, str]]:
+    """The question's own answer-key texts graded as if a learner typed them: (where, message) for each text
+    that contradicts one of its key points, or a main `full` answer proposed below Good."""
+    from studykit.grading import grade_answer
+
+    out = []
+    for where, lang, text, points, must_be_good in _key_texts(question):
+        if not text.strip() or not points:
+            continue
+        result = grade_answer(text, points)
+        for point in result.contradicted:
+            hit = point.misconception
+            name = (hit.name.en or hit.name.zh) if hit else "?"
+            said = hit.sentence[:80] if hit else ""
+            out.append(
+                (
+                    f"{where}.{lang}",
+                    f"states its own misconception {name!r} at key point {point.index}: {said!r}",
+                )
+            )
+        if must_be_good and not result.contradicted and (result.proposed or 0) < GOOD:
+            missed = [p.index for p in result.not_covered]
+            out.append(
+                (
+                    f"{where}.{lang}",
+                    f"graded {result.proposed} (below Good), coverage {result.coverage:.2f}; "
+                    f"key points not covered: {missed}",
+                )
+            )
+    return out
+
+
 def claim_issues(bank_file: BankFile) -> list[ClaimIssue]:
     """Every claim-authoring problem of one valid bank file."""
     issues: list[ClaimIssue] = []
@@ -135,6 +201,10 @@ def claim_issues(bank_file: BankFile) -> list[ClaimIssue]:
                 issues.append(
                     ClaimIssue("example", question.id, where, (*loc, "misconceptions", mi), message)
                 )
+        for where, message in answer_key_problems(question):
+            issues.append(
+                ClaimIssue("key", question.id, where, ("questions", qi, "answer"), message)
+            )
         for index, correction in enumerate(question.answer.corrections):
             if correction.severity in ("wrong", "misleading") and index not in covered_corrections:
                 issues.append(

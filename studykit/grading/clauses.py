@@ -1,6 +1,7 @@
 """Split an answer into sentences and clauses, the units a claim must be stated in.
 
-Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360) and at
+Sentences end at 。！？；;!? newlines and ". "; clauses split further at ， and , (not inside 14,991,360 nor in
+LaTeX's thin space \\,) and at
 contrast words (但/但是/而/而是/然而/不过/同时/相比之下; but, whereas, while, however, although, vs). 、 and "and" do not split
 here; a colon splits, but the clause after it keeps the subjects before it ("lora_alpha=32: makes …"; the grader splits "B is zero and A random" later, once it knows both halves are complete statements).
 The analysed text is capped so that no answer makes grading unbounded.
@@ -19,7 +20,7 @@ _SENTENCE_END = re.compile(
     r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\bincl\.)(?<!\bapprox\.)|…+"
 )
 _CLAUSE_SPLIT = re.compile(
-    r"[，]|,(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
+    r"[，]|(?<!\\),(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
     r"|但是|而是|然而|不过|同时|但|而(?!且)",
     re.IGNORECASE,
 )
@@ -44,9 +45,14 @@ class Clause:
     )
 
 
+# a straight single quote used as a quotation mark: opened after a non-letter, closed before one, so that
+# apostrophes (LoRA's, don't, models') never open or close it
+_SINGLE_QUOTED = re.compile(r"(?<![A-Za-z0-9])['‘][^'‘’\n]+['’](?![A-Za-z0-9])")
+
+
 def bracket_depths(text: str) -> list[int]:
-    """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”: the comma inside does
-    not split)."""
+    """Bracket/quote depth at each character ("A ~ N(0, σ²)", “先注意力，MLP 可选”, 'attention first, MLP
+    optional': the comma inside does not split)."""
     depth, in_quote, out = 0, False, []
     for ch in text:
         if ch in "([{（【“「『":
@@ -56,6 +62,10 @@ def bracket_depths(text: str) -> list[int]:
         elif ch in '"＂':
             in_quote = not in_quote
         out.append(depth + in_quote)
+    if "'" in text:
+        for match in _SINGLE_QUOTED.finditer(text):
+            for i in range(match.start() + 1, match.end() - 1):
+                out[i] += 1
     return out
 
 

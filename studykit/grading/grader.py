@@ -20,7 +20,7 @@ from studykit.grading.results import (
     propose_rating,
 )
 from studykit.grading.segments import Segment, analyse
-from studykit.grading.stating import endorsed_segments, stated_in
+from studykit.grading.stating import endorsed_segments, learners_own, stated_in
 
 if TYPE_CHECKING:
     from studykit.schema import KeyPoint, Misconception
@@ -42,9 +42,10 @@ def _hit(item: Misconception, seg: Segment) -> MisconceptionHit:
 def grade_point(index: int, point: KeyPoint, answer: str, segments: list[Segment]) -> PointResult:
     """One key point against the analysed answer."""
     lexicon = point.lexicon
-    endorsed = endorsed_segments(segments) if point.misconceptions else []
+    endorsed = endorsed_segments(segments, lexicon) if point.misconceptions else []
     for item in point.misconceptions:
-        seg = stated_in(parse_claim(item.claim), endorsed, lexicon, misconception=True)
+        claim = parse_claim(item.claim)
+        seg = stated_in(claim, learners_own(endorsed, claim), lexicon, misconception=True)
         if seg is not None:
             return PointResult(
                 index, "contradicted", False, 0.0, seg.sentence_raw, point.weight, _hit(item, seg)

@@ -39,6 +39,9 @@ QUOTED = re.compile(
     r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|(?<![A-Za-z0-9])'[^'\n]+'(?![A-Za-z0-9])"
 )
 _SHORT_CUES = frozenset("不没无未非")
+# adverbs that open a new verb phrase after a negated one ("不合并也是零延迟", "没冻结就会更新"); not 都
+# ("不是所有层都冻结" still negates)
+_SCOPE_END = re.compile(r"[也就却]")
 CJK_WINDOW = 8  # a cue negates a predicate up to ~8 CJK characters / ~5 words after it
 WORD_WINDOW = 5
 ENTITY_GAP_WORDS = (
@@ -110,6 +113,10 @@ def is_negated(
     gap_text = text[cue_end:start]
     if gap_text.count("(") + gap_text.count("（") > gap_text.count(")") + gap_text.count("）"):
         return False  # "not effective (perplexity stays well above …)": an aside in brackets is not negated
+    if ":" in gap_text or "：" in gap_text:
+        return False  # "代码跑不了：model.predict 不存在": a label's cue stays in the label
+    if not entity and _SCOPE_END.search(gap_text):
+        return False  # "不合并也是零延迟": 也/就/却 open a new verb phrase the cue does not reach
     cjk, words = _gap(text[cue_end:start])
     if entity:
         between = [(s, e) for s, e in spans if cue_end <= s and e <= start]

@@ -14,6 +14,8 @@ from functools import lru_cache
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_RUN = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _LATEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+# LaTeX spacing (\, \; \! \quad) is a space, never a comma
+_LATEX_SPACE = re.compile(r"\\[,;:! ]|\\q?quad\b")
 # word-level rewrites, applied after NFKC; order matters (lora_alpha before alpha)
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "A ~ N(0, σ²)" names a Gaussian, not a zero; "U(-a, a)" a uniform distribution
@@ -29,9 +31,17 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\in\b"), "∈"),
     (re.compile(r"\\?\bdelta\s*_?\s*W\b|\bdW\b|[Δ∆]\s*W\b", re.IGNORECASE), "ΔW"),
     (re.compile(r"\\Delta\b|∆"), "Δ"),
+    (re.compile(r"\\nabla(?![A-Za-z])"), "∇"),
     # "W + sum_i λ_i B_i A_i", "\\sum_{i}": the summation sign
     (re.compile(r"\\sum(?:_\{?[A-Za-z0-9]\}?)?|\bsum_\{?[A-Za-z0-9]\}?(?![A-Za-z0-9])|∑"), "Σ"),
     (re.compile(r"\bnon(?=zero\b|trainable\b|linear\b)", re.IGNORECASE), "non-"),
+    # a separable phrasal verb meets its joined form: "roll the affected traffic back" -> "roll back the …"
+    (
+        re.compile(
+            r"\b(roll(?:s|ed|ing)?)((?:\s+(?!back\b)[A-Za-z]+){1,3})\s+back\b", re.IGNORECASE
+        ),
+        r"\1 back\2",
+    ),
 )
 _SYMBOLS = str.maketrans(
     {
@@ -61,7 +71,9 @@ def normalise(text: str) -> str:
     """NFKC, superscripts, LaTeX/Greek names to symbols, × · → *, one space between words. Case kept."""
     text = _superscripts(text)
     text = unicodedata.normalize("NFKC", text)
-    text = _LATEX_FRAC.sub(r"(\1)/(\2)", text)
+    text = _LATEX_SPACE.sub(" ", text)
+    # \frac{α}{r}B is (α/r)·B: the fraction keeps its own brackets so that "α/r" stays a whole word
+    text = _LATEX_FRAC.sub(r"((\1)/(\2))", text)
     for pattern, repl in _REWRITES:
         text = pattern.sub(repl, text)
     text = text.translate(_SYMBOLS)

@@ -55,10 +55,24 @@ def _value(match: re.Match[str]) -> float | None:
     return value if math.isfinite(value) else None
 
 
+# "<cls> sits at position 0", "位置 0", "下标 0": a number after one of these names a place, not a value
+_POSITION_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])(?:position|pos|index|idx)|位置|下标|索引|第)\s*$", re.I
+)
+
+
+def names_a_position(text: str, start: int) -> bool:
+    """Whether the number at `start` is a position or index ("position 0"), not a quantity."""
+    return bool(_POSITION_BEFORE.search(text, max(0, start - 12), start))
+
+
 def find_numbers(text: str) -> list[Number]:
-    """Every number written in `text` (already normalised), with its value and span."""
+    """Every number written in `text` (already normalised), with its value and span; positions and indices
+    ("position 0", "第 0 位") are not quantities and are left out."""
     out = []
     for match in _NUMBER.finditer(text):
+        if names_a_position(text, match.start()):
+            continue
         value = _value(match)
         if value is not None:
             out.append(Number(value, bool(match["pct"]), match.start(), match.end()))

@@ -57,6 +57,9 @@ class Segment:
     # may point at the sentence's subject instead: "it does not shrink the model; it shrinks the params")
     relative: frozenset[str] = field(default_factory=frozenset)
     mask_quoted: bool = False  # this view ignores what is in quotation marks
+    # misconception view: concepts of the method the clause attributes its claim to ("… is LongLoRA's
+    # recipe"; empty for a name outside the lexicon), None when it attributes nothing
+    attributed: frozenset[str] | None = None
 
     def in_quotes(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.quoted)

@@ -21,7 +21,7 @@ from studykit.grading.forms import compiled_form
 from studykit.grading.lexicon import Lexicon
 from studykit.grading.negation import Occurrence, resolve_negation
 from studykit.grading.normalise import normalise
-from studykit.grading.numbers import NumericForm, find_numbers, parse_numeric_form
+from studykit.grading.numbers import NumericForm, find_numbers, names_a_position, parse_numeric_form
 
 # words after a clause-initial capital "A" that make it the matrix, not the article ("A is", "A and B")
 _MATRIX_A_NEXT = frozenset(
@@ -112,7 +112,8 @@ class Spotter:
                 best_end, typo_cid = self._typo(text, pos)
                 best_cids = [typo_cid] if typo_cid else []
             article = sentence_start and _is_article(text, pos, best_end)
-            if best_end > 0 and not article:
+            position = best_end > 0 and text[pos:best_end].isdigit() and names_a_position(text, pos)
+            if best_end > 0 and not article and not position:
                 found.extend((cid, pos, best_end) for cid in best_cids)
                 pos = best_end
             else:

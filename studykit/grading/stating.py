@@ -131,12 +131,84 @@ def _reported(sentence: str) -> bool:
     return bool(_REPORTED.search(sentence)) and not _ENDORSED.search(sentence)
 
 
-def endorsed_segments(segments: list[Segment]) -> list[Segment]:
-    """The asserted segments of sentences that neither criticise nor merely report what they describe."""
+# Attribution: "training embeddings is LongLoRA's recipe", "训练嵌入是 LongLoRA 的做法", "this comes from the
+# QLoRA paper" bind the clause's claim to the named method; the learner does not assert it in general.
+_NAME_GROUPS = ("n1", "n2", "n3", "n4", "n5", "n6")
+
+
+def _name(group: str, first: str = "A-Z") -> str:
+    """A method's name ("LongLoRA", "Flash Attention"); Chinese text may write it in lower case."""
+    return rf"(?P<{group}>[{first}][\w.+-]*(?: [A-Z][\w.+-]*)?)"
+
+
+_ATTRIBUTED = re.compile(
+    rf"(?:是|属于|来自|出自|源自|源于|借鉴自?|照搬)\s*{_name('n1', 'A-Za-z')}\s*(?:论文|paper)?"
+    r"\s*(?:里|中)?\s*的\s*(?:做法|方法|配方|方案|思路|技巧|招数|设定|设置|设计|贡献|主张|改进|recipe|trick)"
+    rf"|(?:来自|出自|源自|源于)\s*{_name('n2', 'A-Za-z')}\s*(?:论文|paper)"
+    r"|(?<![A-Za-z])(?:is|are|was|were|that's|it's|which is)\s+(?:(?:really|actually|just|rather|instead|"
+    rf"originally)\s+)?(?:the\s+)?{_name('n3')}(?:\s+paper)?'s?\s+(?:own\s+)?(?:recipe|approach|trick|method|"
+    r"idea|setting|setup|design|contribution|choice|practice|proposal|thing)s?(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:comes?|came|is|are|was|were|taken|borrowed)\s+from\s+(?:the\s+)?"
+    rf"(?:paper\s+{_name('n4')}|{_name('n5')}\s+paper)"
+    rf"|(?<![A-Za-z])(?:proposed|introduced)\s+(?:by|in)\s+(?:the\s+)?{_name('n6')}",
+)
+
+
+def _attribution(seg: Segment) -> frozenset[str] | None:
+    """The concepts of the method a clause attributes its claim to (empty when the name is not one we
+    know), or None when the clause attributes nothing."""
+    match = _ATTRIBUTED.search(seg.text, seg.start, seg.end)
+    if not match:
+        return None
+    group = next(g for g in _NAME_GROUPS if match.group(g))
+    start, end = match.span(group)
+    return frozenset(o.concept for o in seg.occurrences if start <= o.start < end and o.entity)
+
+
+# A prohibition is not a claim: "找原因不该看 logit 范围", "不适合的理由：让模型变小", "you should not read the
+# logits", "what I wouldn't claim: faster training" reject what follows. What follows the cue is not asserted, unless the cue negates a predicate
+# that has an opposite ("不该冻结 W0" does say W0 should be trainable).
+_PROHIBITIVE = re.compile(
+    r"不该|不应该|不应当|不应|不要|不宜|不适合|不适用|切勿|切忌|不能说|不会说|不敢说|不能声称"
+    r"|(?<![A-Za-z])(?:should not|shouldn't|must not|mustn't|ought not|not suitable|not suited|not a reason|"
+    r"isn't a reason|is no reason|not a good reason|poor fit|bad fit|"
+    r"(?:wouldn't|would not|won't|will not|can't|cannot|don't|do not) (?:claim|say|promise))(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _without_prohibited(seg: Segment, lexicon: Lexicon) -> Segment:
+    cue = _PROHIBITIVE.search(seg.text, seg.start, seg.end)
+    if not cue:
+        return seg
+    after = [o for o in seg.occurrences if o.start >= cue.end()]
+    if not after or any(o.negated and lexicon.opposite(o.concept) for o in after):
+        return seg
+    kept = [o for o in seg.occurrences if o.start < cue.end() or o.negated]
+    return replace(seg, occurrences=kept)
+
+
+def endorsed_segments(segments: list[Segment], lexicon: Lexicon) -> list[Segment]:
+    """The asserted segments of sentences that neither criticise nor merely report what they describe,
+    without what a prohibition rejects; each knows the method its clause attributes its claim to."""
+    out = []
+    for seg in asserted(segments):
+        if _CRITIQUE.search(seg.sentence_raw) or _reported(seg.sentence_raw):
+            continue
+        seg = _without_prohibited(seg, lexicon)
+        out.append(replace(seg, relative=frozenset(), attributed=_attribution(seg)))
+    return out
+
+
+def learners_own(segments: list[Segment], claim: Claim) -> list[Segment]:
+    """The segments as the learner's own assertions of `claim`: a clause that attributes it to a method the
+    claim does not name ("… is LongLoRA's recipe") is kept in place (clauses stay adjacent) but says nothing."""
+    named = claim.concept_ids()
     return [
-        replace(seg, relative=frozenset()) if seg.relative else seg
-        for seg in asserted(segments)
-        if not _CRITIQUE.search(seg.sentence_raw) and not _reported(seg.sentence_raw)
+        replace(seg, occurrences=[], inherited=frozenset())
+        if seg.attributed is not None and not (seg.attributed & named)
+        else seg
+        for seg in segments
     ]
 
 
@@ -155,11 +227,13 @@ def stated_in(
     if not relational and misconception:
         return None
     for a, b in pairwise(segments):
-        if a.sentence != b.sentence or (misconception and b.after_vs):
-            continue
+        if a.sentence != b.sentence or (misconception and (b.after_vs or _aside(a) or _aside(b))):
+            continue  # a misconception is not assembled from a clause and its bracketed aside either
         # "下游任务需要变的是上下文表示，主要在 attention 和 FFN 里": a clause of things only completes the
         # predicates of a clause before it that has no things of its own
-        completes = not misconception and _predicates_only(a) and _things_only(b)
+        completes = not misconception and (
+            (_predicates_only(a) and _things_only(b)) or _topic_phrase(a)
+        )
         joinable = claim.alternatives if b.after_vs or completes else relational
         for alt in joinable:
             if _alternative_in(alt, a, lexicon) or _alternative_in(alt, b, lexicon):
@@ -167,6 +241,27 @@ def stated_in(
             if _alternative_in(alt, _joined(a, b), lexicon) and _contributes(alt, a, b, lexicon):
                 return _joined(a, b)
     return None
+
+
+# "for knowledge shifts, prefer RAG", "对于小模型，直接全量微调": a short leading condition or topic is read with
+# the clause it introduces
+_TOPIC_PHRASE = re.compile(
+    r"\s*(?:(?:for|if|when|with|under)(?![A-Za-z])|对于|对|如果是|如果|若是|若|当)", re.I
+)
+TOPIC_PHRASE_MAX_CHARS = 40
+
+
+def _topic_phrase(seg: Segment) -> bool:
+    return (
+        bool(seg.occurrences)
+        and seg.end - seg.start <= TOPIC_PHRASE_MAX_CHARS
+        and _TOPIC_PHRASE.match(seg.text, seg.start) is not None
+    )
+
+
+def _aside(seg: Segment) -> bool:
+    """ "选 δ（或在验证集内做 K 折）": the bracketed aside of a clause, read as its own statement."""
+    return seg.start < seg.end and seg.text[seg.start] in "(（"
 
 
 def _predicates_only(seg: Segment) -> bool:
