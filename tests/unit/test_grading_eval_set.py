@@ -14,16 +14,17 @@ EVAL_DIR = ROOT / "tests" / "grading_eval"
 KINDS = {"correct", "half", "wrong", "offtopic"}
 LANGS = {"zh", "en", "mixed"}
 FIELDS = {"question", "kind", "lang", "answer", "why"}
-# fresh.yaml / fresh2.yaml / fresh3.yaml: written after the grader was tuned, for measurement only; they may share
-# questions with dev/holdout, but every answer text is new.
+# fresh.yaml … fresh4.yaml: written after the grader was tuned, for measurement only; they may share questions with
+# dev/holdout and with each other, but every answer text is new.
 MIN_ANSWERS = {
     "dev.yaml": 250,
     "holdout.yaml": 125,
     "fresh.yaml": 150,
     "fresh2.yaml": 150,
     "fresh3.yaml": 150,
+    "fresh4.yaml": 150,
 }
-FRESH_SETS = ("fresh.yaml", "fresh2.yaml", "fresh3.yaml")
+FRESH_SETS = ("fresh.yaml", "fresh2.yaml", "fresh3.yaml", "fresh4.yaml")
 # Bank questions in neither dev nor holdout; the fresh set must use every one of them.
 UNUSED_BY_DEV_AND_HOLDOUT = {
     "s000-a-q06-esm2-data-preprocessing",
@@ -147,9 +148,9 @@ def test_fresh_set_has_five_answers_per_question(name: str) -> None:
     assert set(Counter(e["question"] for e in entries).values()) == {5}
 
 
-@pytest.mark.parametrize("name", ["fresh2.yaml", "fresh3.yaml"])
+@pytest.mark.parametrize("name", ["fresh2.yaml", "fresh3.yaml", "fresh4.yaml"])
 def test_later_fresh_set_spans_the_bank_and_its_corrected_questions(bank: Bank, name: str) -> None:
-    """fresh2.yaml / fresh3.yaml: 30 questions, at least 10 of them with document corrections (issue 11)."""
+    """fresh2.yaml … fresh4.yaml: 30 questions, at least 10 of them with document corrections (issue 11)."""
     by_id = bank.by_id()
     questions = {e["question"] for e in load_set(name)}
     assert len(questions) >= 30
