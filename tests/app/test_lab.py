@@ -221,6 +221,10 @@ def _panel_errors() -> None:
         raise TaskFileError("line 3: 'J' is not an ESM residue letter")
     with guarded("anything"):
         raise RuntimeError("internal detail that must stay in the server log")
+    with guarded("Training"):
+        from lora_demo.background import TrainingProcessDied
+
+        raise TrainingProcessDied(-9)  # the training's own process was killed (e.g. OOM killer)
 
 
 def test_errors_become_clear_messages_never_tracebacks() -> None:
@@ -231,8 +235,10 @@ def test_errors_become_clear_messages_never_tracebacks() -> None:
     at.run()
     assert not at.exception
     texts = [e.value for e in at.error]
-    assert len(texts) == 4
+    assert len(texts) == 5
     assert "out of memory" in texts[0] and "Lower the batch size" in texts[0]
     assert "Invalid setting (r)" in texts[1]
     assert "'J' is not an ESM residue letter" in texts[2]
     assert "RuntimeError" in texts[3] and "internal detail" not in texts[3]
+    assert texts[4].startswith("Training: the training process ended unexpectedly (exit code -9)")
+    assert "Lower the batch size" in texts[4]
