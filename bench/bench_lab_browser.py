@@ -54,12 +54,17 @@ WATCH_JS = """
 ([index, want]) => {
   window.__hit = null;
   window.__t0 = null;
+  window.__start = null;
   const mark = (e) => { if (window.__t0 === null) window.__t0 = e.timeStamp; };
   for (const type of ['keydown', 'pointerdown']) {
     document.addEventListener(type, mark, {capture: true, once: true});
   }
+  const app = document.querySelector("[data-testid='stApp']");
   const metric = () => document.querySelectorAll("[data-testid='stMetricValue']")[index];
   const check = () => {
+    if (window.__start === null && app.getAttribute('data-test-script-state') === 'running') {
+      window.__start = performance.now();  // the server's rerun has started (its message arrived)
+    }
     const el = metric();
     if (window.__hit === null && el && el.textContent.trim() === want) {
       const seen = performance.now();
@@ -68,7 +73,8 @@ WATCH_JS = """
     }
   };
   const observer = new MutationObserver(check);
-  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true,
+                                   attributes: true, attributeFilter: ['data-test-script-state']});
 }
 """
 
@@ -128,13 +134,19 @@ def wait_idle(page) -> None:
     )
 
 
-def timed_change(page, index: int, want: str, act) -> float:
+# per control: milliseconds from the input event to the page showing that the rerun started
+RERUN_STARTED: dict[str, list[float]] = {}
+
+
+def timed_change(page, index: int, want: str, act, control: str) -> float:
     """Milliseconds from the input event to the frame after metric `index` shows `want`."""
     page.evaluate(WATCH_JS, [index, want])
     act()
     page.wait_for_function("window.__hit !== null", timeout=TIMEOUT_MS, polling=20)
-    hit = page.evaluate("({t0: window.__t0, ...window.__hit})")
+    hit = page.evaluate("({t0: window.__t0, start: window.__start, ...window.__hit})")
     wait_idle(page)  # the rest of the rerun, so the next change starts from a quiet page
+    if hit["start"] is not None:
+        RERUN_STARTED.setdefault(control, []).append(hit["start"] - hit["t0"])
     return hit["painted"] - hit["t0"]
 
 
@@ -161,7 +173,8 @@ def count_latencies(page, url: str, counts: dict[int, str]) -> dict[str, list[fl
         r += step
         r_thumb.focus()
         key = "ArrowRight" if step > 0 else "ArrowLeft"
-        out["r"].append(timed_change(page, 0, counts[r], lambda key=key: r_thumb.press(key)))
+        act = lambda key=key: r_thumb.press(key)  # noqa: E731
+        out["r"].append(timed_change(page, 0, counts[r], act, "r"))
     alpha_thumb = main.locator("input[type='range'][aria-label='lora_alpha']")
     alpha = 16
     for i in range(CHANGES):
@@ -170,12 +183,13 @@ def count_latencies(page, url: str, counts: dict[int, str]) -> dict[str, list[fl
         alpha_thumb.focus()
         key = "ArrowRight" if step > 0 else "ArrowLeft"
         want = f"{alpha / r:.4g}"
-        out["alpha"].append(timed_change(page, 3, want, lambda key=key: alpha_thumb.press(key)))
+        act = lambda key=key: alpha_thumb.press(key)  # noqa: E731
+        out["alpha"].append(timed_change(page, 3, want, act, "alpha"))
     key_box = main.get_by_test_id("stCheckbox").filter(has_text=re.compile(r"^key$")).first
     with_key = expected_count(r, ("query", "key", "value"))
     for i in range(CHANGES):
         want = with_key if i % 2 == 0 else counts[r]
-        out["targets"].append(timed_change(page, 0, want, lambda: key_box.click()))
+        out["targets"].append(timed_change(page, 0, want, key_box.click, "targets"))
     return out
 
 
@@ -323,7 +337,12 @@ def main() -> None:
                     info["load average before the count changes"] = load()
                     latencies = count_latencies(page, url, counts)
                     for name, values in latencies.items():
-                        print(f"count after {name} change: {summary(values)}", flush=True)
+                        started = statistics.median(RERUN_STARTED.get(name, [float("nan")]))
+                        print(
+                            f"count after {name} change: {summary(values)}; rerun started "
+                            f"p50 {started:.0f} ms",
+                            flush=True,
+                        )
                 if not a.skip_train:
                     envs = {"default": {}, "passive": {"OMP_WAIT_POLICY": "PASSIVE"}}
                     wanted = [e for e in a.lib_env.split(",") if e in envs]
@@ -357,6 +376,11 @@ def report(info: dict, latencies: dict, trained: dict, libs: list[tuple[str, dic
         for name, values in latencies.items():
             ok = "pass" if statistics.median(values) <= 200 else "FAIL"
             lines.append(f"| {name} | {summary(values)} | {ok} |")
+        lines += [""] + [
+            f"- {name}: the rerun had started (page state 'running') after p50 "
+            f"{statistics.median(v):.0f} ms (n={len(v)})"
+            for name, v in RERUN_STARTED.items()
+        ]
     if trained:
         page = trained["per_step"]
         lines += [
