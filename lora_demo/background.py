@@ -185,6 +185,9 @@ class BackgroundTraining:
                             self._process.terminate()
                     if not self._process.is_alive():
                         message = self._last_words()
+                        if message is None and self._stop.is_set():  # ended as asked
+                            self._end(STOPPED, None)
+                            return
                         if message is None:
                             self._end(FAILED, TrainingProcessDied(self._process.exitcode))
                             return
