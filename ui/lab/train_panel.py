@@ -36,7 +36,7 @@ UPLOAD = "upload"
 STEP_CHOICES = (5, 10, 20, 30, 50, 100)
 BATCH_CHOICES = (2, 4, 8, 16)
 POLL_S = 1.0  # progress bar refresh; also how soon a click elsewhere preempts the polling loop
-CHART_EVERY_S = 5.0  # a redraw costs the server ~50 ms and the browser more, on the cores that train
+CHART_EVERY_S = 5.0  # a redraw costs the server ~50 ms, the browser more, on the training cores
 DISCONNECTED_GRACE_S = 10.0  # a closed browser stops its training; a brief reconnect does not
 
 
