@@ -9,6 +9,7 @@ from ui.core import ensure_router, t
 from ui.lab.common import show_error
 from ui.lab.controls import render_controls
 from ui.lab.experiments_panel import (
+    APPLIED,
     active_experiment,
     banner,
     experiments_panel,
@@ -16,6 +17,7 @@ from ui.lab.experiments_panel import (
     unknown_experiment_notice,
 )
 from ui.lab.hub_panel import apply_pending_download, hub_panel
+from ui.lab.lazy_tabs import keep_closed_tab_values, lab_tabs, open_tab
 from ui.lab.memory_panel import memory_panel
 from ui.lab.merge_panel import merge_panel
 from ui.lab.mlm_panel import mlm_panel
@@ -27,9 +29,13 @@ ensure_router()
 st.title(t("lab.title"), anchor=False)
 st.caption(t("lab.subtitle"))
 unknown_experiment_notice()
+keep_closed_tab_values()  # before any panel: a preset below may overwrite some of them
+opened_before = st.session_state.get(APPLIED)
 active = active_experiment()  # before the controls: an opened preset sets their values
 if active:
     banner(active)
+    if active != opened_before:
+        open_tab(tab_for(active))  # a newly opened experiment shows its tab
 
 left, right = st.columns([1.1, 3], gap="medium")
 apply_pending_download()  # a finished hub download becomes the Weights choice
@@ -44,11 +50,6 @@ with right:
     with st.expander(t("lab.weights_how_title"), icon=":material/download:"):
         st.markdown(t("lab.weights_how"))
         hub_panel(controls.model)
-    names = ("params", "matched", "merge", "train", "mlm", "memory", "experiments")
-    wanted = tab_for(active)
-    tabs = st.tabs(
-        [t(f"lab.tab.{n}") for n in names], default=t(f"lab.tab.{wanted}") if wanted else None
-    )
     panels = {"merge": merge_panel, "train": train_panel}
     sourced = {
         "params": params_panel,
@@ -56,7 +57,7 @@ with right:
         "mlm": mlm_panel,
         "memory": memory_panel,
     }
-    for name, tab in zip(names, tabs, strict=True):
+    for name, tab in lab_tabs():  # only the open tab runs
         with tab:
             if name == "experiments":
                 experiments_panel(settings, active)

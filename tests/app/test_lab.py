@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from tests.support.lab_tabs import show_tab
+
 pytestmark = pytest.mark.filterwarnings("ignore")
 LAB = "pages/lab.py"
 # esm2_t6_8M, seq head, query + value on 6 layers: r·(320+320)·2·6 + the head copy (103,362).
@@ -49,8 +51,10 @@ def test_large_size_counts_only_and_bad_input_is_a_message(open_page) -> None:
     at = open_page(LAB, lang="zh")
     at.selectbox(key="lab_model").set_value("esm2_t48_15B").run()
     assert _metric(at, "可训练参数") == "34,094,082"
+    show_tab(at, "train")
     infos = " ".join(i.value for i in at.info)
-    assert "只对 8M 和 35M 开放" in infos  # merge and training are disabled, with the reason
+    assert "只对 8M 和 35M 开放" in infos  # training is disabled, with the reason
+    show_tab(at, "params")
     at.selectbox(key="lab_model").set_value("esm2_t6_8M").run()
     at.checkbox(key="lab_t_query").uncheck()
     at.checkbox(key="lab_t_value").uncheck().run()
@@ -127,6 +131,7 @@ def test_matched_modules_show_the_dense_pitfall(open_page) -> None:
     at = open_page(LAB, lang="en")
     at.text_input(key="lab_extra").set_value("dense")
     at.toggle(key="lab_no_task").set_value(True).run()
+    show_tab(at, "matched")
     warnings = _plain(" ".join(w.value for w in at.warning))
     assert "'dense' also matched the head" in warnings
     assert "classifier.dense" in warnings
@@ -135,7 +140,7 @@ def test_matched_modules_show_the_dense_pitfall(open_page) -> None:
 
 
 def test_merge_check_and_the_misleading_b_zero_case(open_page) -> None:
-    at = open_page(LAB, lang="en")
+    at = show_tab(open_page(LAB, lang="en"), "merge")
     at.button(key="lab_merge_run").click().run()
     assert not at.exception
     assert any("All three merges are within 1e-5" in s.value for s in at.success)
@@ -146,7 +151,7 @@ def test_merge_check_and_the_misleading_b_zero_case(open_page) -> None:
 
 
 def test_five_step_training_draws_a_curve_with_five_points(open_page) -> None:
-    at = open_page(LAB, lang="en")
+    at = show_tab(open_page(LAB, lang="en"), "train")
     at.select_slider(key="lab_steps").set_value(5)
     at.select_slider(key="lab_batch").set_value(4)
     at.text_input(key="lab_runs").set_value("4:8")
@@ -164,7 +169,7 @@ def test_five_step_training_draws_a_curve_with_five_points(open_page) -> None:
 
 
 def test_bad_upload_is_a_clear_message(open_page) -> None:
-    at = open_page(LAB, lang="en")
+    at = show_tab(open_page(LAB, lang="en"), "train")
     at.radio(key="lab_task").set_value("upload").run()
     at.get("file_uploader")[0].upload("bad.csv", b"\xff\xfe not a csv", "text/csv").run()
     at.button(key="lab_train_go").click().run()
@@ -221,6 +226,10 @@ def _panel_errors() -> None:
         raise TaskFileError("line 3: 'J' is not an ESM residue letter")
     with guarded("anything"):
         raise RuntimeError("internal detail that must stay in the server log")
+    with guarded("Training"):
+        from lora_demo.background import TrainingProcessDied
+
+        raise TrainingProcessDied(-9)  # the training's own process was killed (e.g. OOM killer)
 
 
 def test_errors_become_clear_messages_never_tracebacks() -> None:
@@ -231,8 +240,10 @@ def test_errors_become_clear_messages_never_tracebacks() -> None:
     at.run()
     assert not at.exception
     texts = [e.value for e in at.error]
-    assert len(texts) == 4
+    assert len(texts) == 5
     assert "out of memory" in texts[0] and "Lower the batch size" in texts[0]
     assert "Invalid setting (r)" in texts[1]
     assert "'J' is not an ESM residue letter" in texts[2]
     assert "RuntimeError" in texts[3] and "internal detail" not in texts[3]
+    assert texts[4].startswith("Training: the training process ended unexpectedly (exit code -9)")
+    assert "Lower the batch size" in texts[4]

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from lora_demo import cached_base
+from tests.support.lab_tabs import show_tab
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 LAB = "pages/lab.py"
@@ -24,14 +25,14 @@ def test_sessions_are_isolated_and_the_cached_base_is_untouched(open_page) -> No
     base = cached_base("esm2_t6_8M", "seq", 2).model
     before = {k: v.detach().clone() for k, v in base.state_dict().items()}
 
-    a = open_page(LAB, lang="en")
+    a = show_tab(open_page(LAB, lang="en"), "matched")
     a.slider(key="lab_r").set_value(4)
     a.toggle(key="lab_show_layer").set_value(True).run()
-    b = open_page(LAB, lang="zh")
+    b = show_tab(open_page(LAB, lang="zh"), "matched")
     b.slider(key="lab_r").set_value(16)
     b.checkbox(key="lab_t_key").check()
     b.toggle(key="lab_show_layer").set_value(True).run()
-    b.button(key="lab_merge_run").click().run()  # merges (and unloads) its own copies
+    show_tab(b, "merge").button(key="lab_merge_run").click().run()  # merges its own copies
     a.run()
     assert not a.exception and not b.exception
 

@@ -12,6 +12,7 @@ import pytest
 from lora_demo.esm import build_model
 from lora_demo.pretrain import save_export
 from lora_demo.realdata.build import build
+from tests.support.lab_tabs import show_tab
 from tests.support.metastudent import make_metastudent
 
 pytestmark = [
@@ -37,7 +38,7 @@ def real_data(tmp_path, monkeypatch):
 
 
 def test_real_task_with_data_card_and_majority_baseline(real_data, open_page) -> None:
-    at = open_page(LAB, lang="en")
+    at = show_tab(open_page(LAB, lang="en"), "train")
     radio = at.radio(key="lab_task")
     assert radio.value == "localization"
     labels = radio.options  # AppTest lists the formatted labels
@@ -67,7 +68,7 @@ def test_the_project_checkpoint_is_labelled_in_chinese(real_data, open_page) -> 
 
 
 def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) -> None:
-    at = open_page(LAB, lang="en")
+    at = show_tab(open_page(LAB, lang="en"), "mlm")
     weights = at.radio(key="lab_weights")
     assert any("pretrained by this project on 12,345 tokens" in o for o in weights.options)
     assert not any("official" in o and "not" not in o for o in weights.options)

@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from lora_demo import SPECS, LoraSettingsError, ModelLoadError, TaskFileError
+from lora_demo.background import TrainingProcessDied
 from ui.core import t
 from ui.plain_text import md_text, public_text
 
@@ -51,6 +52,12 @@ def show_error(exc: BaseException, what: str) -> None:
     elif isinstance(exc, torch.cuda.OutOfMemoryError | MemoryError):
         LOG.warning("out of memory during %s", what)
         st.error(t("lab.error.oom", what=what), icon=":material/memory:")
+    elif isinstance(exc, TrainingProcessDied):
+        LOG.warning("training process died: %s", exc)
+        st.error(
+            t("lab.error.process_died", what=what, code=str(exc.exitcode)),
+            icon=":material/memory:",
+        )
     elif isinstance(exc, ModelLoadError):
         st.error(t("lab.error.load", message=public_text(exc, 300)), icon=":material/cloud_off:")
     else:

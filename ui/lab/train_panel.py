@@ -1,32 +1,43 @@
 """Training panel: LoRA at one or more (r, alpha) against full fine-tuning and head-only, streamed.
 
-The inputs and Train run inside a fragment (they rerun only this panel). Stop, like any widget outside
-the fragment, triggers a full rerun, which preempts the running loop at its next step; the loop's
-`finally` then marks the run as stopped and frees the model, and the rerun draws a consistent table of
-what finished. `should_stop` also reads the session flag that Stop sets.
+The comparison trains in a child process this session owns (`lora_demo.background`): no step
+waits on the page, the browser or the server's other Python threads (a training thread in the
+server shared the GIL with them and ran 2-14x slower than the library, bench/RESULTS.md). The
+panel polls it: the bar every POLL_S, the curves at most every CHART_EVERY_S, inside a fragment
+(only this panel reruns). Stop sits outside the fragment: a click on a widget inside a running
+fragment is queued until the run ends, while a full-app rerun preempts the polling loop at its
+next poll; Stop's callback tells the child to stop after its current step. A page rerun for any
+other reason (a slider, the language) leaves the training running, and the new run follows it.
+A browser that goes away stops its training (after DISCONNECTED_GRACE_S).
 """
 
 from __future__ import annotations
 
-import gc
 import re
-import threading
 import time
+from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lora_demo import TASKS, LoraSettings, RunSpec, StepReport, load_user_task, make_task, train
+from lora_demo import TASKS, LoraSettings, RunSpec, load_user_task, make_task
+from lora_demo.background import DONE, FAILED, STOPPED, BackgroundTraining
 from lora_demo.real_tasks import REAL_TASKS, load_real_task, majority_baseline
 from ui.core import t
-from ui.lab.common import guarded, is_live
+from ui.lab.common import guarded, is_live, show_error
 from ui.lab.real_data import built_real_tasks, data_card
 from ui.lab.train_results import results_table, train_figure
 from ui.plain_text import md_text
 
 STATE = "lab_train_state"
+RUNS_AUTO = "lab_runs_auto"  # the last r:alpha the runs box was filled with
 UPLOAD = "upload"
 STEP_CHOICES = (5, 10, 20, 30, 50, 100)
 BATCH_CHOICES = (2, 4, 8, 16)
+POLL_S = 1.0  # progress bar refresh; also how soon a click elsewhere preempts the polling loop
+CHART_EVERY_S = 5.0  # a redraw costs the server ~50 ms, the browser more, on the training cores
+DISCONNECTED_GRACE_S = 10.0  # a closed browser stops its training; a brief reconnect does not
 
 
 def parse_runs(text: str) -> list[tuple[int, float]]:
@@ -48,7 +59,9 @@ def _request() -> None:
 
 
 def _stop() -> None:
-    st.session_state["lab_train_stop"] = True
+    state = st.session_state.get(STATE)
+    if state is not None:
+        state["job"].stop()
 
 
 def _task(source: str):
@@ -86,11 +99,11 @@ def _train_fragment(settings: LoraSettings) -> None:
     for key, value in (
         ("lab_steps", 30),
         ("lab_batch", 8),
-        ("lab_runs", f"{settings.r}:{settings.alpha:g}"),
         ("lab_run_full", True),
         ("lab_run_head", True),
     ):
         ss.setdefault(key, value)
+    _follow_settings(settings)
     real = built_real_tasks()  # real proteins first when built; synthetic tasks always offered
     task_choices = [*real, *TASKS, UPLOAD]
     if ss.get("lab_task") not in task_choices:
@@ -132,29 +145,43 @@ def _train_fragment(settings: LoraSettings) -> None:
     status_slot, chart_slot, table_slot = st.empty(), st.empty(), st.empty()
     with guarded(t("lab.tab.train")):
         if ss.pop("lab_train_requested", False):
-            _run(settings, status_slot, chart_slot)
+            _start(settings, status_slot)
     state = ss.get(STATE)
-    if state and state["status"] == "running" and state["thread"] != threading.get_ident():
-        _wait_for_previous_run(state)
-    if not state or state["status"] == "running":
+    if state is None:
         chart_slot.info(t("lab.train.press_run"), icon=":material/play_arrow:")
         return
-    if state["status"] == "stopped":
+    job: BackgroundTraining = state["job"]
+    if job.running:
+        _follow(state, status_slot, chart_slot)
+    if job.status == FAILED and job.error is not None:
+        with status_slot.container():
+            show_error(job.error, t("lab.tab.train"))
+    elif job.status == STOPPED:
         status_slot.warning(t("lab.train.stopped"), icon=":material/stop_circle:")
-    elif state["status"] == "done":
+    elif job.status == DONE:
         status_slot.success(
             t("lab.train.done", task=md_text(state["task"], 80)), icon=":material/check_circle:"
         )
-    if not state["steps"]:
+    steps = list(job.steps)
+    if not steps:
         return
     chart_slot.plotly_chart(
-        train_figure(state["steps"]), config={"displayModeBar": False}, key="lab_train_chart"
+        train_figure(steps), config={"displayModeBar": False}, key="lab_train_chart"
     )
     with table_slot.container():
-        st.dataframe(results_table(state), hide_index=True, width="stretch")
+        st.dataframe(results_table({**state, "steps": steps}), hide_index=True, width="stretch")
         if state.get("baseline") is not None:
             st.caption(t("lab.train.baseline", acc=f"{state['baseline']:.3f}", n=state["n_val"]))
         st.caption(t("lab.train.mem_note"))
+
+
+def _follow_settings(settings: LoraSettings) -> None:
+    """The runs box shows the current r:alpha until the user writes something else in it."""
+    ss = st.session_state
+    auto = f"{settings.r}:{settings.alpha:g}"
+    if ss.get("lab_runs") in (None, ss.get(RUNS_AUTO)):
+        ss["lab_runs"] = auto
+    ss[RUNS_AUTO] = auto
 
 
 def _specs(settings: LoraSettings) -> list[RunSpec]:
@@ -178,7 +205,8 @@ class _RunsError(ValueError):
     pass
 
 
-def _run(settings: LoraSettings, status_slot, chart_slot) -> None:
+def _start(settings: LoraSettings, status_slot) -> None:
+    """Check the inputs here (a clear message at once), then train in this session's child."""
     ss = st.session_state
     try:
         specs = _specs(settings)
@@ -192,64 +220,58 @@ def _run(settings: LoraSettings, status_slot, chart_slot) -> None:
     if task is None:
         status_slot.info(t("lab.train.need_upload"), icon=":material/upload_file:")
         return
+    previous = ss.get(STATE)
+    if previous is not None and previous["job"].running:  # one training per session at a time
+        previous["job"].stop()
+        previous["job"].wait(60.0)
     steps, batch = int(ss["lab_steps"]), int(ss["lab_batch"])
-    state = {
-        "status": "running",
-        "steps": [],
-        "runs": [],
+    job = BackgroundTraining()
+    ss[STATE] = {
+        "job": job,
         "task": task.name,
         "baseline": majority_baseline(task)[1] if task.kind == "seq" else None,
         "n_val": len(task.val),
         "total": steps,
-        "thread": threading.get_ident(),
+        "n_runs": len(specs),
     }
-    ss[STATE] = state
-    ss["lab_train_stop"] = False  # a Stop from an earlier run must not stop this one
-    total = steps * len(specs)
+    job.start(task, specs, steps, batch, eval_every=max(1, steps // 5), alive=_session_alive())
+
+
+def _session_alive() -> Callable[[], bool]:
+    """True while this browser session is connected (or was, within the grace period)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():  # AppTest, bare mode: the caller waits for the job
+        return lambda: True
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    last_seen = [time.monotonic()]
+
+    def alive() -> bool:
+        now = time.monotonic()
+        if runtime.is_active_session(session_id):
+            last_seen[0] = now
+            return True
+        return now - last_seen[0] < DISCONNECTED_GRACE_S
+
+    return alive
+
+
+def _follow(state: dict, status_slot, chart_slot) -> None:
+    """Poll the child until it ends: the bar every POLL_S, the curves at most every CHART_EVERY_S.
+
+    Every poll writes the bar, so a click elsewhere on the page (which reruns the app) interrupts
+    this loop within POLL_S; the training is not interrupted by that, only by Stop.
+    """
+    job: BackgroundTraining = state["job"]
     bar = status_slot.progress(0.0, text=t("lab.train.starting"))
-
-    def on_step(rep: StepReport) -> None:
-        state["steps"].append(rep)
-        done = len(state["steps"])
-        bar.progress(
-            min(done / total, 1.0),
-            text=t("lab.train.progress", run=rep.run, step=rep.step, steps=steps),
-        )
-        chart_slot.plotly_chart(
-            train_figure(state["steps"]),
-            config={"displayModeBar": False},
-            key=f"lab_train_live_{done}",
-        )
-
-    try:
-        for spec in specs:
-            result = train(
-                task,
-                spec,
-                steps,
-                batch,
-                seed=0,
-                eval_every=max(1, steps // 5),
-                on_step=on_step,
-                should_stop=lambda: ss.get("lab_train_stop", False),
-            )
-            state["runs"].append(result.run)
-            if result.stopped:
-                state["status"] = "stopped"
-                break
-        else:
-            state["status"] = "done"
-    finally:
-        if state["status"] == "running":  # interrupted by a click or an error
-            state["status"] = "stopped"
-        gc.collect()  # the run's model and optimizer are gone; give the memory back now
-        status_slot.empty()
-
-
-def _wait_for_previous_run(state: dict, limit_s: float = 60.0) -> None:
-    """A click outside the fragment starts a new script run while the old one is still inside a
-    training step; it stops at the step's end (Stop's flag or Streamlit's stop signal). Wait for
-    that, so this run draws the final, consistent table instead of a half-updated panel."""
-    deadline = time.monotonic() + limit_s
-    while state["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.1)
+    total = state["total"] * state["n_runs"]
+    drawn, last_chart = 0, 0.0
+    while not job.wait(POLL_S):
+        n = len(job.steps)
+        if n:
+            rep = job.steps[n - 1]
+            text = t("lab.train.progress", run=rep.run, step=rep.step, steps=state["total"])
+            bar.progress(min(n / total, 1.0), text=text)
+        if n != drawn and time.monotonic() - last_chart >= CHART_EVERY_S:
+            chart_slot.plotly_chart(train_figure(job.steps[:n]), config={"displayModeBar": False})
+            drawn, last_chart = n, time.monotonic()
+    status_slot.empty()
