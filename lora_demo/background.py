@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import pickle
 import queue
 import sys
@@ -37,6 +38,32 @@ _CTX.set_forkserver_preload(["lora_demo.background"])  # torch & co. imported on
 
 
 _START_LOCK = threading.Lock()
+
+
+def _max_trainings() -> int:
+    """Children training at once in this process: `LORA_LAB_MAX_TRAININGS`, else the cores (≥ 2).
+
+    Every child is a whole model, its optimizer and torch's threads; without a cap, a class all
+    pressing Train at once would start one each and the server would run out of memory."""
+    try:
+        return max(1, int(os.environ.get("LORA_LAB_MAX_TRAININGS", "")))
+    except ValueError:
+        return max(2, os.cpu_count() or 1)
+
+
+MAX_TRAININGS = _max_trainings()
+_SLOTS = threading.BoundedSemaphore(MAX_TRAININGS)
+
+
+class TrainingBusy(RuntimeError):
+    """Every training slot of this server process is taken; try again when one ends."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return f"{self.limit} training runs are already going on this server"
 
 
 @contextlib.contextmanager
@@ -149,15 +176,23 @@ class BackgroundTraining:
         eval_every: int,
         alive: Callable[[], bool] = lambda: True,
     ) -> None:
-        """Start the child and the thread that reads its messages; returns at once."""
-        self._process = _CTX.Process(
-            target=_child,
-            args=(task, list(specs), steps, batch_size, eval_every, self._stop, self._queue),
-            name="lora-demo-training",
-            daemon=True,
-        )
-        with _no_main_script():
-            self._process.start()
+        """Start the child and the thread that reads its messages; returns at once.
+
+        Raises TrainingBusy (nothing started) when MAX_TRAININGS children are already training."""
+        if not _SLOTS.acquire(blocking=False):
+            raise TrainingBusy(MAX_TRAININGS)
+        try:
+            self._process = _CTX.Process(
+                target=_child,
+                args=(task, list(specs), steps, batch_size, eval_every, self._stop, self._queue),
+                name="lora-demo-training",
+                daemon=True,
+            )
+            with _no_main_script():
+                self._process.start()
+        except BaseException:
+            _SLOTS.release()
+            raise
         reader = threading.Thread(target=self._read, args=(alive,), name="lora-demo-training")
         reader.daemon = True
         reader.start()
@@ -201,6 +236,7 @@ class BackgroundTraining:
                 self._process.kill()
                 self._process.join()
             self._queue.close()
+            _SLOTS.release()  # the child is gone: its slot is free
             if self.status == RUNNING:
                 self.status = STOPPED
             self._finished.set()

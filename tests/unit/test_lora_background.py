@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from lora_demo import LoraSettings, ProteinTask, RunSpec, make_task
+from lora_demo import LoraSettings, ProteinTask, RunSpec, background, make_task
 from lora_demo.background import (
     DONE,
     FAILED,
     STOPPED,
     BackgroundTraining,
+    TrainingBusy,
     TrainingProcessDied,
 )
 
@@ -81,6 +82,24 @@ def test_stop_ends_the_run_at_the_next_step_and_the_child_exits(task: ProteinTas
     assert job.status == STOPPED and job.runs == ["lora"] and len(job.steps) < 500
     assert _wait_gone(job.pid)
     assert threading.active_count() <= threads_before  # the reader thread ended too
+
+
+def test_a_full_server_refuses_a_new_training_until_one_ends(
+    task: ProteinTask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(background, "MAX_TRAININGS", 1)
+    monkeypatch.setattr(background, "_SLOTS", threading.BoundedSemaphore(1))
+    first = BackgroundTraining()
+    first.start(task, SPECS[:1], steps=500, batch_size=4, eval_every=500)
+    _first_step(first)
+    second = BackgroundTraining()
+    with pytest.raises(TrainingBusy, match="1 training runs"):
+        second.start(task, SPECS[:1], steps=2, batch_size=4, eval_every=2)
+    assert second.pid is None  # nothing was started
+    first.stop()
+    assert first.wait(LIMIT_S)
+    second.start(task, SPECS[:1], steps=2, batch_size=4, eval_every=2)  # the slot is free again
+    assert second.wait(LIMIT_S) and second.status == DONE
 
 
 def test_a_caller_that_went_away_stops_its_training(task: ProteinTask) -> None:

@@ -22,7 +22,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lora_demo import TASKS, LoraSettings, RunSpec, load_user_task, make_task
-from lora_demo.background import DONE, FAILED, STOPPED, BackgroundTraining
+from lora_demo.background import DONE, FAILED, STOPPED, BackgroundTraining, TrainingBusy
 from lora_demo.real_tasks import REAL_TASKS, load_real_task, majority_baseline
 from ui.core import t
 from ui.lab.common import guarded, is_live, show_error
@@ -226,6 +226,11 @@ def _start(settings: LoraSettings, status_slot) -> None:
         previous["job"].wait(60.0)
     steps, batch = int(ss["lab_steps"]), int(ss["lab_batch"])
     job = BackgroundTraining()
+    try:
+        job.start(task, specs, steps, batch, eval_every=max(1, steps // 5), alive=_session_alive())
+    except TrainingBusy as exc:  # a class pressed Train at once: nothing started, nothing lost
+        status_slot.warning(t("lab.train.busy", n=exc.limit), icon=":material/hourglass_top:")
+        return
     ss[STATE] = {
         "job": job,
         "task": task.name,
@@ -234,7 +239,6 @@ def _start(settings: LoraSettings, status_slot) -> None:
         "total": steps,
         "n_runs": len(specs),
     }
-    job.start(task, specs, steps, batch, eval_every=max(1, steps // 5), alive=_session_alive())
 
 
 def _session_alive() -> Callable[[], bool]:
