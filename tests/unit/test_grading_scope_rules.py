@@ -278,3 +278,46 @@ def test_everyday_words_for_a_frozen_base(answer: str) -> None:
 def test_a_separable_roll_back_is_a_rollback() -> None:
     kp = point("'roll back' + adapter")
     assert status("Roll the affected adapter back to the last version.", kp) == "covered"
+
+
+# --- "not only X" denies the "only"; "X doesn't exist" denies X (fifth round) --------------------------
+
+ONLY_AT_INPUT = point("'every layer'", misconceptions=("'Prefix' + 'input' + ('only' | '只')",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Prefix Tuning：不只是 input 侧，every layer 的 K/V 都加前缀。",
+        "Prefix Tuning is not only at the input: every layer gets a prefix.",
+        "Prefix Tuning acts not just at the input but at every layer.",
+    ],
+)
+def test_not_only_denies_the_only(answer: str) -> None:
+    assert status(answer, ONLY_AT_INPUT) == "covered"
+
+
+@pytest.mark.parametrize(
+    "answer", ["Prefix Tuning 只在 input 侧加前缀。", "Prefix Tuning acts only at the input."]
+)
+def test_a_plain_only_still_contradicts(answer: str) -> None:
+    assert status(answer, ONLY_AT_INPUT) == "contradicted"
+
+
+MADE_UP_REPO = point("'same checkpoint'", misconceptions=("'org/fakeTokenizer' + 'load'",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        'Load the tokenizer from the same checkpoint ("org/fakeTokenizer" doesn\'t exist).',
+        "Load the tokenizer from the same checkpoint; the org/fakeTokenizer repo does not exist.",
+        "从 same checkpoint load 分词器，org/fakeTokenizer 这个仓库并不存在。",
+    ],
+)
+def test_a_thing_said_not_to_exist_is_not_asserted(answer: str) -> None:
+    assert status(answer, MADE_UP_REPO) == "covered"
+
+
+def test_a_thing_used_plainly_still_contradicts() -> None:
+    assert status("Load the tokenizer from org/fakeTokenizer.", MADE_UP_REPO) == "contradicted"
