@@ -144,6 +144,8 @@ def is_negated(
         return False  # "not effective (perplexity stays well above …)": an aside in brackets is not negated
     if ":" in gap_text or "：" in gap_text:
         return False  # "代码跑不了：model.predict 不存在": a label's cue stays in the label
+    if text[before[-1][0] : cue_end] == "非" and "的" in gap_text:
+        return False  # "对非 -100 的 token 取平均": 非 is a prefix of the attribute before 的, not of the verb
     if not entity and _SCOPE_END.search(gap_text):
         return False  # "不合并也是零延迟": 也/就/却 open a new verb phrase the cue does not reach
     cjk, words = _gap(text[cue_end:start])

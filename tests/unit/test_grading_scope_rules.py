@@ -321,3 +321,19 @@ def test_a_thing_said_not_to_exist_is_not_asserted(answer: str) -> None:
 
 def test_a_thing_used_plainly_still_contradicts() -> None:
     assert status("Load the tokenizer from org/fakeTokenizer.", MADE_UP_REPO) == "contradicted"
+
+
+# --- 非 before 的 modifies the attribute, not the verb ------------------------------------------------
+
+TOKEN_MEAN = point("'token' + '取平均'", misconceptions=("'token' + !'取平均'",))
+
+
+@pytest.mark.parametrize(
+    "answer", ["loss 对非 -100 的 token 取平均。", "loss 对非 padding 的 token 取平均。"]
+)
+def test_fei_before_de_negates_only_the_attribute(answer: str) -> None:
+    assert status(answer, TOKEN_MEAN) == "covered"
+
+
+def test_a_negated_verb_still_contradicts() -> None:
+    assert status("loss 对 token 不取平均。", TOKEN_MEAN) == "contradicted"
