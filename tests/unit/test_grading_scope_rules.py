@@ -337,3 +337,24 @@ def test_fei_before_de_negates_only_the_attribute(answer: str) -> None:
 
 def test_a_negated_verb_still_contradicts() -> None:
     assert status("loss 对 token 不取平均。", TOKEN_MEAN) == "contradicted"
+
+
+# --- a comma before an appositive (也就是 / 即 / i.e. / that is / namely) keeps one clause ------------------
+
+SAME_INIT = point("'uniform'", misconceptions=("('Gaussian' | '高斯') + ('Kaiming')",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A 用高斯随机初始化，也就是 Kaiming 初始化。",
+        "A is drawn from a Gaussian, i.e. Kaiming init.",
+        "A uses a Gaussian, that is, Kaiming.",
+    ],
+)
+def test_an_appositive_restates_the_clause_before_it(answer: str) -> None:
+    assert status(answer, SAME_INIT) == "contradicted"
+
+
+def test_a_plain_comma_still_splits_the_clauses() -> None:
+    assert status("A 用高斯随机初始化，B 用 Kaiming 初始化。", SAME_INIT) == "missed"
