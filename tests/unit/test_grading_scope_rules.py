@@ -358,3 +358,26 @@ def test_an_appositive_restates_the_clause_before_it(answer: str) -> None:
 
 def test_a_plain_comma_still_splits_the_clauses() -> None:
     assert status("A 用高斯随机初始化，B 用 Kaiming 初始化。", SAME_INIT) == "missed"
+
+
+# --- a Chinese comparative "A 比 B 大/小" states the direction ---------------------------------------------
+
+LARGER_LR = point(
+    "learning-rate + full-ft + increase", misconceptions=("learning-rate + full-ft + decrease",)
+)
+
+
+@pytest.mark.parametrize("answer", ["学习率比全量微调大。", "学习率要比全量微调高一个量级。"])
+def test_bi_comparative_states_larger(answer: str) -> None:
+    assert status(answer, LARGER_LR) == "covered"
+
+
+def test_bi_comparative_states_smaller() -> None:
+    assert status("学习率比全量微调小。", LARGER_LR) == "contradicted"
+
+
+@pytest.mark.parametrize(
+    "answer", ["学习率和全量微调比较一下大小。", "比如学习率，全量微调也要调。"]
+)
+def test_other_uses_of_bi_state_no_direction(answer: str) -> None:
+    assert status(answer, LARGER_LR) != "contradicted"
