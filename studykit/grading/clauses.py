@@ -19,9 +19,15 @@ MAX_CLAUSES = 600
 _SENTENCE_END = re.compile(
     r"[。！？；;!?！？\n\r]+|\.(?=\s|$)(?<!\d\.)(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\betc\.)(?<!\bcf\.)(?<!\bincl\.)(?<!\bapprox\.)|…+"
 )
+# a comma before an appositive ("高斯初始化，也就是 Kaiming", "Gaussian, i.e. Kaiming") does not split: what follows
+# restates the clause before it, so a claim may span both (also the comma right after the marker: "that is, Kaiming")
+_APPOSITIVE = (
+    r"(?!\s*(?:也就是|亦即|即(?![使便可将])|i\.e\.|that is(?![A-Za-z])|namely(?![A-Za-z])))"
+)
+_AFTER_MARKER = r"(?<!that is)(?<!i\.e\.)(?<!namely)(?<!也就是)"
 _CLAUSE_SPLIT = re.compile(
-    r"[，]|(?<!\\),(?!\d{3}(?!\d))|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
-    r"|但是|而是|然而|不过|同时|但|而(?!且)",
+    rf"{_AFTER_MARKER}[，]{_APPOSITIVE}|{_AFTER_MARKER}(?<!\\),(?!\d{{3}}(?!\d)){_APPOSITIVE}|(?<![A-Za-z])(?:but|whereas|while|however|although|though)(?![A-Za-z])"
+    "|但是|而是|然而|不过|同时|但|而(?!且)",
     re.IGNORECASE,
 )
 

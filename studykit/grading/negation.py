@@ -50,6 +50,35 @@ ENTITY_GAP_WORDS = (
 ENTITY_GAP_CJK = 2
 
 
+# "not only X" (不只是输入侧, 不仅在输入层, not just the input) says X is not the whole story: the word for "only"
+# inside it is denied, though the phrase negates nothing else.
+_NOT_ONLY = re.compile(
+    r"不仅仅|不仅|不只|不光|不单|并非只|并不只|(?<![A-Za-z])not (?:only|just|merely|solely)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# A thing denied by what follows it: '"facebook/esmTokenizer" doesn't exist', 'X 这个仓库并不存在'. Up to two words
+# (or four CJK characters) may sit between the thing and the denial ("the X repo does not exist").
+_DENIED_AFTER = re.compile(
+    r"[\s\"'”’」』》)）]*(?:(?:[A-Za-z_]+\s+){0,2}?(?:does not|doesn't|doesnt|do not|don't|did not|didn't|never)"
+    r"\s+exists?(?![A-Za-z])|(?:is not|isn't|is no longer) (?:real|a real \w+)(?![A-Za-z])"
+    r"|[\u4e00-\u9fff]{0,4}?(?:并|根本|其实)?不存在)",
+    re.IGNORECASE,
+)
+
+
+def in_not_only(text: str, start: int) -> bool:
+    """Whether position `start` is the "only" of a "not only" phrase."""
+    return any(
+        m.start() < start < m.end()
+        for m in _NOT_ONLY.finditer(text, max(0, start - 12), start + 12)
+    )
+
+
+def denied_after(text: str, end: int, limit: int | None = None) -> bool:
+    """Whether the thing ending at `end` is said not to exist ("X doesn't exist", X 不存在)."""
+    return _DENIED_AFTER.match(text, end, len(text) if limit is None else limit) is not None
+
+
 @dataclass(frozen=True)
 class Occurrence:
     concept: str
@@ -115,6 +144,8 @@ def is_negated(
         return False  # "not effective (perplexity stays well above …)": an aside in brackets is not negated
     if ":" in gap_text or "：" in gap_text:
         return False  # "代码跑不了：model.predict 不存在": a label's cue stays in the label
+    if text[before[-1][0] : cue_end] == "非" and "的" in gap_text:
+        return False  # "对非 -100 的 token 取平均": 非 is a prefix of the attribute before 的, not of the verb
     if not entity and _SCOPE_END.search(gap_text):
         return False  # "不合并也是零延迟": 也/就/却 open a new verb phrase the cue does not reach
     cjk, words = _gap(text[cue_end:start])
@@ -146,6 +177,10 @@ def resolve_negation(
         # (one outside still reaches in: 'B is not "random"')
         home = next(((s, e) for s, e in quotes if s <= start < e), None)
         own = [c for c in cues if next(((s, e) for s, e in quotes if s <= c[0] < e), home) == home]
-        negated = is_negated(text, start, own, entity, spans, entity_at)
+        negated = (
+            is_negated(text, start, own, entity, spans, entity_at)
+            or in_not_only(text, start)
+            or denied_after(text, end)
+        )
         out.append(Occurrence(cid, start, end, negated, entity))
     return out

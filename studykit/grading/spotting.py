@@ -120,7 +120,8 @@ class Spotter:
                 pos += 1
         if self.numeric:
             found.extend(self._numbers(text, found))
-            found.sort(key=lambda item: item[1])
+        found.extend(_comparatives(text, found, self.lexicon))
+        found.sort(key=lambda item: item[1])
         return resolve_negation(text, found, self.lexicon)
 
     def _typo(self, text: str, pos: int) -> tuple[int, str]:
@@ -213,3 +214,31 @@ def _typo_table(lexicon: Lexicon) -> dict[str, str]:
                 for variant in (word, *_deletions(word)):
                     owners[variant].add(cid)
     return {variant: next(iter(cids)) for variant, cids in owners.items() if len(cids) == 1}
+
+
+# Chinese comparative "A 比 B 大/高/多" (A is larger than B): the bare adjective after the 比-phrase states the
+# direction; not 比较/比如/比例/比值/比率/对比/相比/类比/无比 (comparing, for example, a ratio).
+_COMPARATIVE = re.compile(
+    r"(?<![对相类无好])比(?![较如例值率特方起])[^，,。；;：:比]{1,12}?(?:更|还|要)?(?P<adj>[大高多小低少])"
+)
+_DIRECTION = {
+    "大": "increase",
+    "高": "increase",
+    "多": "increase",
+    "小": "decrease",
+    "低": "decrease",
+    "少": "decrease",
+}
+
+
+def _comparatives(
+    text: str, found: list[tuple[str, int, int]], lexicon: Lexicon
+) -> list[tuple[str, int, int]]:
+    """The direction of each 比-comparative whose adjective no form has taken."""
+    out = []
+    for match in _COMPARATIVE.finditer(text):
+        at = match.start("adj")
+        concept = _DIRECTION[match.group("adj")]
+        if concept in lexicon and not any(s <= at < e for _, s, e in found):
+            out.append((concept, at, at + 1))
+    return out

@@ -9,7 +9,7 @@ from itertools import pairwise
 from studykit.grading.claims import Alternative, Atom, Claim
 from studykit.grading.forms import compiled_form
 from studykit.grading.lexicon import Lexicon
-from studykit.grading.negation import is_negated
+from studykit.grading.negation import denied_after, in_not_only, is_negated
 from studykit.grading.numbers import find_numbers, parse_numeric_form
 from studykit.grading.segments import Segment
 
@@ -49,7 +49,12 @@ def _atom_matches(atom: Atom, seg: Segment, lexicon: Lexicon) -> list[object]:
         ("at", match.start())
         for match in pattern.finditer(seg.text, seg.start, seg.end)
         if not (seg.mask_quoted and seg.in_quotes(match.start()))
-        and is_negated(seg.text, match.start(), cues, False) == atom.negated
+        and (
+            is_negated(seg.text, match.start(), cues, False)
+            or in_not_only(seg.text, match.start())
+            or denied_after(seg.text, match.end(), seg.end)
+        )
+        == atom.negated
     ]
 
 

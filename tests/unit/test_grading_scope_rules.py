@@ -278,3 +278,106 @@ def test_everyday_words_for_a_frozen_base(answer: str) -> None:
 def test_a_separable_roll_back_is_a_rollback() -> None:
     kp = point("'roll back' + adapter")
     assert status("Roll the affected adapter back to the last version.", kp) == "covered"
+
+
+# --- "not only X" denies the "only"; "X doesn't exist" denies X (fifth round) --------------------------
+
+ONLY_AT_INPUT = point("'every layer'", misconceptions=("'Prefix' + 'input' + ('only' | '只')",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Prefix Tuning：不只是 input 侧，every layer 的 K/V 都加前缀。",
+        "Prefix Tuning is not only at the input: every layer gets a prefix.",
+        "Prefix Tuning acts not just at the input but at every layer.",
+    ],
+)
+def test_not_only_denies_the_only(answer: str) -> None:
+    assert status(answer, ONLY_AT_INPUT) == "covered"
+
+
+@pytest.mark.parametrize(
+    "answer", ["Prefix Tuning 只在 input 侧加前缀。", "Prefix Tuning acts only at the input."]
+)
+def test_a_plain_only_still_contradicts(answer: str) -> None:
+    assert status(answer, ONLY_AT_INPUT) == "contradicted"
+
+
+MADE_UP_REPO = point("'same checkpoint'", misconceptions=("'org/fakeTokenizer' + 'load'",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        'Load the tokenizer from the same checkpoint ("org/fakeTokenizer" doesn\'t exist).',
+        "Load the tokenizer from the same checkpoint; the org/fakeTokenizer repo does not exist.",
+        "从 same checkpoint load 分词器，org/fakeTokenizer 这个仓库并不存在。",
+    ],
+)
+def test_a_thing_said_not_to_exist_is_not_asserted(answer: str) -> None:
+    assert status(answer, MADE_UP_REPO) == "covered"
+
+
+def test_a_thing_used_plainly_still_contradicts() -> None:
+    assert status("Load the tokenizer from org/fakeTokenizer.", MADE_UP_REPO) == "contradicted"
+
+
+# --- 非 before 的 modifies the attribute, not the verb ------------------------------------------------
+
+TOKEN_MEAN = point("'token' + '取平均'", misconceptions=("'token' + !'取平均'",))
+
+
+@pytest.mark.parametrize(
+    "answer", ["loss 对非 -100 的 token 取平均。", "loss 对非 padding 的 token 取平均。"]
+)
+def test_fei_before_de_negates_only_the_attribute(answer: str) -> None:
+    assert status(answer, TOKEN_MEAN) == "covered"
+
+
+def test_a_negated_verb_still_contradicts() -> None:
+    assert status("loss 对 token 不取平均。", TOKEN_MEAN) == "contradicted"
+
+
+# --- a comma before an appositive (也就是 / 即 / i.e. / that is / namely) keeps one clause ------------------
+
+SAME_INIT = point("'uniform'", misconceptions=("('Gaussian' | '高斯') + ('Kaiming')",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A 用高斯随机初始化，也就是 Kaiming 初始化。",
+        "A is drawn from a Gaussian, i.e. Kaiming init.",
+        "A uses a Gaussian, that is, Kaiming.",
+    ],
+)
+def test_an_appositive_restates_the_clause_before_it(answer: str) -> None:
+    assert status(answer, SAME_INIT) == "contradicted"
+
+
+def test_a_plain_comma_still_splits_the_clauses() -> None:
+    assert status("A 用高斯随机初始化，B 用 Kaiming 初始化。", SAME_INIT) == "missed"
+
+
+# --- a Chinese comparative "A 比 B 大/小" states the direction ---------------------------------------------
+
+LARGER_LR = point(
+    "learning-rate + full-ft + increase", misconceptions=("learning-rate + full-ft + decrease",)
+)
+
+
+@pytest.mark.parametrize("answer", ["学习率比全量微调大。", "学习率要比全量微调高一个量级。"])
+def test_bi_comparative_states_larger(answer: str) -> None:
+    assert status(answer, LARGER_LR) == "covered"
+
+
+def test_bi_comparative_states_smaller() -> None:
+    assert status("学习率比全量微调小。", LARGER_LR) == "contradicted"
+
+
+@pytest.mark.parametrize(
+    "answer", ["学习率和全量微调比较一下大小。", "比如学习率，全量微调也要调。"]
+)
+def test_other_uses_of_bi_state_no_direction(answer: str) -> None:
+    assert status(answer, LARGER_LR) != "contradicted"
