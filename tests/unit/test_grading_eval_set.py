@@ -14,7 +14,7 @@ EVAL_DIR = ROOT / "tests" / "grading_eval"
 KINDS = {"correct", "half", "wrong", "offtopic"}
 LANGS = {"zh", "en", "mixed"}
 FIELDS = {"question", "kind", "lang", "answer", "why"}
-# fresh.yaml … fresh4.yaml: written after the grader was tuned, for measurement only; they may share questions with
+# fresh.yaml … fresh5.yaml: written after the grader was tuned, for measurement only; they may share questions with
 # dev/holdout and with each other, but every answer text is new.
 MIN_ANSWERS = {
     "dev.yaml": 250,
@@ -23,8 +23,9 @@ MIN_ANSWERS = {
     "fresh2.yaml": 150,
     "fresh3.yaml": 150,
     "fresh4.yaml": 150,
+    "fresh5.yaml": 150,
 }
-FRESH_SETS = ("fresh.yaml", "fresh2.yaml", "fresh3.yaml", "fresh4.yaml")
+FRESH_SETS = ("fresh.yaml", "fresh2.yaml", "fresh3.yaml", "fresh4.yaml", "fresh5.yaml")
 # Bank questions in neither dev nor holdout; the fresh set must use every one of them.
 UNUSED_BY_DEV_AND_HOLDOUT = {
     "s000-a-q06-esm2-data-preprocessing",
@@ -148,9 +149,9 @@ def test_fresh_set_has_five_answers_per_question(name: str) -> None:
     assert set(Counter(e["question"] for e in entries).values()) == {5}
 
 
-@pytest.mark.parametrize("name", ["fresh2.yaml", "fresh3.yaml", "fresh4.yaml"])
+@pytest.mark.parametrize("name", ["fresh2.yaml", "fresh3.yaml", "fresh4.yaml", "fresh5.yaml"])
 def test_later_fresh_set_spans_the_bank_and_its_corrected_questions(bank: Bank, name: str) -> None:
-    """fresh2.yaml … fresh4.yaml: 30 questions, at least 10 of them with document corrections (issue 11)."""
+    """fresh2.yaml … fresh5.yaml: 30 questions, at least 10 of them with document corrections (issue 11)."""
     by_id = bank.by_id()
     questions = {e["question"] for e in load_set(name)}
     assert len(questions) >= 30
