@@ -5,7 +5,8 @@
     .venv/bin/python bench/grading_eval.py --set fresh    # written blind; tuned on since 2026-12-05 22:30 UTC
     .venv/bin/python bench/grading_eval.py --set fresh2   # unseen until 2026-12-06 01:00 UTC; measured, never tuned on
     .venv/bin/python bench/grading_eval.py --set fresh3   # measured once 2026-12-06 02:01 UTC; tuned on since 04:20
-    .venv/bin/python bench/grading_eval.py --set fresh4   # unseen answers (2026-12-06), measurement only
+    .venv/bin/python bench/grading_eval.py --set fresh4   # measured once 2026-12-06 05:32 UTC; tuned on since 05:33
+    .venv/bin/python bench/grading_eval.py --set fresh5   # unseen answers (2026-12-06), measurement only
     .venv/bin/python bench/grading_eval.py --misses     # also list dev answers graded against their kind
 
 Writes its table into bench/GRADING_RESULTS.md (one section per set, the other section is kept): per answer kind
@@ -186,8 +187,8 @@ def write_results(name: str, text: str) -> None:
         "ordering ≥ 95 %, half mostly Hard, off-topic Again. The claims and the rating cuts were tuned with the dev "
         "set in view, and from 2026-12-05 22:30 UTC with the holdout and fresh sets too, so their figures are "
         "optimistic. fresh2 was measured twice (before and after the Again cut moved from 0.15 to 0.1, a change "
-        "chosen on the other sets); fresh3 was measured once and then tuned on (2026-12-06 04:20 UTC); fresh4, "
-        "written blind 2026-12-06, is the unseen measure.\n"
+        "chosen on the other sets); fresh3 was measured once and then tuned on (2026-12-06 04:20 UTC); fresh4 "
+        "likewise (05:33 UTC); fresh5, written blind 2026-12-06, is the unseen measure.\n"
     )
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else header
     pattern = re.compile(rf"<!-- {name} -->.*?<!-- /{name} -->", re.S)
@@ -214,7 +215,9 @@ def print_misses(graded: list[Graded]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--set", default="dev", choices=("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
+        "--set",
+        default="dev",
+        choices=("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"),
     )
     parser.add_argument(
         "--misses", action="store_true", help="list dev answers graded against their kind"
