@@ -22,6 +22,7 @@ import pickle
 import queue
 import sys
 import threading
+import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -97,9 +98,15 @@ class TrainingProcessDied(RuntimeError):
 
 
 def _portable(exc: BaseException) -> BaseException:
-    """`exc` if it survives pickling (to reach the parent), else a RuntimeError that names it."""
+    """`exc` if it can reach the parent, else a RuntimeError that names it.
+
+    The queue pickles it here and the parent rebuilds it by calling what `__reduce_ex__` names
+    (for an exception: its type with its args); an exception whose constructor needs other
+    arguments would fail there, in the parent's reader, so that call is tried here instead."""
     try:
-        pickle.loads(pickle.dumps(exc))
+        pickle.dumps(exc)
+        rebuild, args = exc.__reduce_ex__(pickle.HIGHEST_PROTOCOL)[:2]
+        rebuild(*args)
     except Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
     return exc
@@ -207,10 +214,15 @@ class BackgroundTraining:
 
     def _read(self, alive: Callable[[], bool]) -> None:
         asked_at: float | None = None  # seconds of silence since the child was asked to stop
+        checked = time.monotonic()
         try:
             while True:
                 try:
                     message = self._queue.get(timeout=POLL_S)
+                    if time.monotonic() - checked >= POLL_S:  # steps may never leave a pause
+                        checked = time.monotonic()
+                        if not alive():
+                            self._stop.set()
                 except queue.Empty:
                     if not alive():
                         self._stop.set()

@@ -16,6 +16,10 @@ class LoraSettingsError(ValueError):
         self.setting = setting
         self.message = message
 
+    def __reduce__(self) -> tuple:
+        # rebuilt from its two fields when it crosses a process boundary (a training child)
+        return (type(self), (self.setting, self.message))
+
 
 class ModelLoadError(RuntimeError):
     """A checkpoint could not be loaded; the message says what to do."""

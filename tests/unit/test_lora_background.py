@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lora_demo import LoraSettings, ProteinTask, RunSpec, background, make_task
+from lora_demo import LoraSettings, LoraSettingsError, ProteinTask, RunSpec, background, make_task
 from lora_demo.background import (
     DONE,
     FAILED,
@@ -119,6 +119,15 @@ def test_a_failure_is_kept_for_the_caller_not_raised(task: ProteinTask) -> None:
     assert job.wait(LIMIT_S)
     assert job.status == FAILED and isinstance(job.error, ValueError)
     assert "nonsense" in str(job.error)
+
+
+def test_a_settings_error_reaches_the_caller_with_its_fields(task: ProteinTask) -> None:
+    bad = LoraSettings(model="esm2_t6_8M", r=2, alpha=4, targets=("no_such_module",))
+    job = BackgroundTraining()
+    job.start(task, [RunSpec("lora", "lora", bad)], steps=2, batch_size=4, eval_every=2)
+    assert job.wait(LIMIT_S)
+    assert job.status == FAILED and isinstance(job.error, LoraSettingsError)
+    assert job.error.setting and "no_such_module" in str(job.error)  # the page names the setting
 
 
 def test_a_killed_child_is_reported_as_such(task: ProteinTask) -> None:
