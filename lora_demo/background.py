@@ -105,8 +105,9 @@ def _portable(exc: BaseException) -> BaseException:
     arguments would fail there, in the parent's reader, so that call is tried here instead."""
     try:
         pickle.dumps(exc)
-        rebuild, args = exc.__reduce_ex__(pickle.HIGHEST_PROTOCOL)[:2]
-        rebuild(*args)
+        reduced = exc.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        if isinstance(reduced, tuple):  # a str would name a global: nothing to rebuild
+            reduced[0](*reduced[1])
     except Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
     return exc
