@@ -12,26 +12,7 @@ from studykit.grading.normalise import normalise
 from studykit.grading.numbers import find_numbers
 from studykit.grading.spotting import spotter_for
 from studykit.schema import BankFile, KeyPoint
-
-
-def _mis(claim: str) -> dict:
-    return {
-        "claim": claim,
-        "name": {"zh": "误解", "en": "misconception"},
-        "correction": {"zh": "更正", "en": "correction"},
-        "evidence": ["source"],
-    }
-
-
-def point(*claims: str, misconceptions: tuple[str, ...] = ()) -> KeyPoint:
-    return KeyPoint.model_validate(
-        {
-            "text": {"zh": "要点", "en": "point"},
-            "claims": list(claims),
-            "misconceptions": [_mis(m) for m in misconceptions],
-        }
-    )
-
+from tests.support.key_points import point
 
 INIT = point(
     "lora-b + zero", "lora-a + random", misconceptions=("lora-a + zero", "lora-b + random")

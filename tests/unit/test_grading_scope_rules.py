@@ -8,25 +8,7 @@ import pytest
 
 from studykit.grading import grade_answer
 from studykit.schema import KeyPoint
-
-
-def _mis(claim: str) -> dict:
-    return {
-        "claim": claim,
-        "name": {"zh": "误解", "en": "misconception"},
-        "correction": {"zh": "更正", "en": "correction"},
-        "evidence": ["source"],
-    }
-
-
-def point(*claims: str, misconceptions: tuple[str, ...] = ()) -> KeyPoint:
-    return KeyPoint.model_validate(
-        {
-            "text": {"zh": "要点", "en": "point"},
-            "claims": list(claims),
-            "misconceptions": [_mis(m) for m in misconceptions],
-        }
-    )
+from tests.support.key_points import point
 
 
 def status(answer: str, kp: KeyPoint) -> str:
