@@ -37,7 +37,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, stop_server  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Lab in the browser (bench/bench_lab_browser.py)"
@@ -264,35 +264,6 @@ def page_step_times(tables: list[list[list[str]]]) -> dict[str, float]:
     raise RuntimeError("no training table on the page")
 
 
-def start_app(app_root: Path, data_dir: Path):
-    """Like tests/e2e/conftest.start_server, from `app_root` (another checkout for a before/after)."""
-    import socket
-    import urllib.request
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}",
-         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=app_root, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "LORA_LAB_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not become healthy; see {log.name}")
-
-
 def summary(values: list[float]) -> str:
     return (
         f"p50 {statistics.median(values):.0f} ms, p95 {pct(values, 0.95):.0f} ms "
@@ -325,7 +296,7 @@ def main() -> None:
     trained: dict = {}
     libs: list[tuple[str, dict]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_app(a.app_root.resolve(), Path(tmp))
+        proc, url = start_server(Path(tmp), root=a.app_root.resolve())
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

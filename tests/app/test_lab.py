@@ -41,10 +41,11 @@ def test_change_r_reads_the_exact_count(open_page) -> None:
         assert _metric(at, "Trainable parameters") == COUNTS[r]
     at.toggle(key="lab_rslora").set_value(True).run()
     assert _metric(at, "Effective scale α/√r") == "16"  # alpha 16 / sqrt(1)
-    sweep = next(c for c in _charts(at) if len(c["data"]) == 7)
-    names = [tr.get("name") for tr in sweep["data"][:6]]
+    sweep = next(c for c in _charts(at) if len(c["data"]) == 6)
+    names = [tr.get("name") for tr in sweep["data"]]
     assert names == ["8M", "35M", "150M", "650M", "3B", "15B"]
-    assert sweep["data"][6]["x"] == [1, 1]  # the marker of the current r
+    assert [tr["line"]["width"] for tr in sweep["data"]] == [5, 2, 2, 2, 2, 2]  # 8M is current
+    assert any("current r = 1 is above" in c.value for c in at.caption)
 
 
 def test_large_size_counts_only_and_bad_input_is_a_message(open_page) -> None:

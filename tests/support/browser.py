@@ -42,9 +42,12 @@ def _free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, extra_env: dict[str, str] | None = None
+    data_dir: Path, extra_env: dict[str, str] | None = None, root: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on a free loopback port and wait until it is healthy."""
+    """Start `streamlit run app.py` on a free loopback port and wait until it is healthy.
+
+    `root` is the checkout to serve (a benchmark compares another one).
+    """
     port = _free_port()
     env = {
         **os.environ,
@@ -66,7 +69,7 @@ def start_server(
             "--browser.gatherUsageStats=false",
             "--server.fileWatcherType=none",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -73,37 +73,45 @@ def _rows_frame(c: CountResult) -> pd.DataFrame:
 
 def _sweep_chart(settings: LoraSettings) -> None:
     try:
-        rows = cached_sweep(settings.targets, settings.head)
+        fig = _sweep_figure(
+            settings.targets, settings.head, settings.model, t("lab.params.trainable")
+        )
     except Exception:  # e.g. a regex that names a layer the small sizes lack
         st.info(t("lab.params.sweep_unavailable"))
         return
+    st.plotly_chart(fig, config={"displayModeBar": False})
+    note = "lab.params.chart_note_layers" if settings.layers else "lab.params.chart_note"
+    st.caption(t(note, r=settings.r))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _sweep_figure(targets: tuple[str, ...] | str, head: str, model: str, y_title: str) -> go.Figure:
+    """The r-sweep chart; it does not depend on the current r, so an r change leaves it as it was.
+
+    A marker of the current r made every r change redraw the chart in the browser, about 45 ms of
+    the ~200 ms from the slider to the new count on screen (bench/bench_lab_browser.py); the current
+    r is named in the caption under the chart instead. Shared, never mutated: st.plotly_chart only
+    serialises it.
+    """
+    rows = cached_sweep(targets, head)
     fig = go.Figure()
-    for model in MODEL_NAMES:
-        pts = [row for row in rows if row["model"] == model]
-        current = model == settings.model
+    for name in MODEL_NAMES:
+        pts = [row for row in rows if row["model"] == name]
+        current = name == model
         fig.add_trace(go.Scatter(
-            x=[p["r"] for p in pts], y=[p["trainable"] for p in pts], name=SIZE_LABELS[model],
+            x=[p["r"] for p in pts], y=[p["trainable"] for p in pts], name=SIZE_LABELS[name],
             mode="lines+markers", line={"width": 5 if current else 2},
-            hovertemplate="r=%{x}<br>%{y:,}<extra>" + SIZE_LABELS[model] + "</extra>",
+            hovertemplate="r=%{x}<br>%{y:,}<extra>" + SIZE_LABELS[name] + "</extra>",
         ))  # fmt: skip
-    # the current r as a plain trace: shapes (add_vline) misplace themselves on a log axis
-    ys = [row["trainable"] for row in rows]
-    fig.add_trace(go.Scatter(
-        x=[settings.r, settings.r], y=[min(ys), max(ys)], mode="lines+text",
-        line={"dash": "dot", "color": "#333", "width": 2}, text=["", f"r = {settings.r}"],
-        textposition="top center", showlegend=False, hoverinfo="skip",
-    ))  # fmt: skip
     fig.update_layout(
         height=420,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         font={"size": 16},
         xaxis={"title": "r", "type": "log", "tickvals": list(R_VALUES)},
-        yaxis={"title": t("lab.params.trainable"), "type": "log"},
+        yaxis={"title": y_title, "type": "log"},
         legend={"orientation": "h", "y": 1.12},
     )
-    st.plotly_chart(fig, config={"displayModeBar": False})
-    note = "lab.params.chart_note_layers" if settings.layers else "lab.params.chart_note"
-    st.caption(t(note))
+    return fig
 
 
 def matched_panel(settings: LoraSettings, weights: ResolvedSource) -> None:
