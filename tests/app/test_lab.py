@@ -178,6 +178,24 @@ def test_bad_upload_is_a_clear_message(open_page) -> None:
     assert any("This file cannot be used" in e.value for e in at.error)
 
 
+def test_an_uploaded_file_survives_a_look_at_another_tab(open_page) -> None:
+    at = show_tab(open_page(LAB, lang="en"), "train")
+    at.radio(key="lab_task").set_value("upload").run()
+    csv = b"sequence,label\nMKTAYIAK,1\nDDEEGGAA,0\nKKRRLLVV,1\nEEDDSSTT,0\nMKKLLA,1\n"
+    at.get("file_uploader")[0].upload("my<b>set</b>.csv", csv, "text/csv").run()
+    show_tab(at, "params")
+    show_tab(at, "train")  # the uploader is drawn anew, empty
+    kept = [c.value for c in at.caption if "Using the file you chose before" in c.value]
+    assert kept and "<b>" not in kept[0]  # the name is shown as text
+    at.select_slider(key="lab_steps").set_value(5)
+    at.checkbox(key="lab_run_full").uncheck()
+    at.checkbox(key="lab_run_head").uncheck().run()
+    at.button(key="lab_train_go").click().run()
+    assert not at.exception
+    assert not any("Upload a CSV or FASTA file first" in i.value for i in at.info)
+    assert any("Training finished" in s.value and "set" in s.value for s in at.success)
+
+
 def test_experiment_opens_by_query_parameter(open_page) -> None:
     at = open_page(LAB, lang="en", query={"exp": "dense-matches-head"})
     assert at.text_input(key="lab_extra").value == "dense"

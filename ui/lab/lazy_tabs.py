@@ -6,7 +6,7 @@ Parameters tab's own work is ~40 ms). With an ``on_change`` callback Streamlit r
 open tab (``tab.open``); a tab click is a rerun. Widgets that were not drawn in a run lose their values in
 Streamlit, so the values of the widgets in the other tabs are written back to session state at
 the start of each run (Streamlit's documented way to keep them); buttons and the file uploader
-cannot be written and are not kept (an uploaded file is chosen again after leaving the tab).
+cannot be written and are not kept (the training panel keeps an uploaded file itself).
 """
 
 from __future__ import annotations

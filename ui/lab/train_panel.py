@@ -33,6 +33,7 @@ from ui.plain_text import md_text
 STATE = "lab_train_state"
 RUNS_AUTO = "lab_runs_auto"  # the last r:alpha the runs box was filled with
 UPLOAD = "upload"
+KEPT_UPLOAD = "lab_upload_kept"  # (name, bytes) of the chosen file, kept while other tabs are open
 STEP_CHOICES = (5, 10, 20, 30, 50, 100)
 BATCH_CHOICES = (2, 4, 8, 16)
 POLL_S = 1.0  # progress bar refresh; also how soon a click elsewhere preempts the polling loop
@@ -64,14 +65,26 @@ def _stop() -> None:
         state["job"].stop()
 
 
+def _keep_upload() -> None:
+    """Keep the chosen file's name and bytes (≤ 1 MB, checked when used) beyond the widget.
+
+    Only the open Lab tab is drawn (lazy_tabs), and Streamlit cannot give a file uploader its file
+    back: without this, the file was lost whenever the learner looked at another tab. The
+    uploader's own change (a new file, or its × pressed) is what replaces or clears it.
+    """
+    upload = st.session_state.get("lab_upload")
+    st.session_state[KEPT_UPLOAD] = None if upload is None else (upload.name, upload.getvalue())
+
+
 def _task(source: str):
     if source in REAL_TASKS:
         return load_real_task(source, "small")
     if source == UPLOAD:
-        upload = st.session_state.get("lab_upload")
-        if upload is None:
+        kept = st.session_state.get(KEPT_UPLOAD)
+        if kept is None:
             return None
-        return load_user_task(upload.getvalue(), upload.name)
+        name, data = kept
+        return load_user_task(data, name)
     return make_task(source)
 
 
@@ -129,7 +142,11 @@ def _train_fragment(settings: LoraSettings) -> None:
             type=["csv", "fasta", "fa", "faa", "txt"],
             key="lab_upload",
             help=t("lab.train.upload_help"),
+            on_change=_keep_upload,
         )
+        kept = ss.get(KEPT_UPLOAD)
+        if kept is not None and ss.get("lab_upload") is None:  # chosen before leaving the tab
+            st.caption(t("lab.train.upload_kept", name=md_text(kept[0], 120)))
         st.caption(t("lab.train.upload_limits"))
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     c1.text_input(t("lab.train.runs"), key="lab_runs", max_chars=200, help=t("lab.train.runs_help"))
