@@ -20,6 +20,7 @@ only when the room moved on (new question, reveal, timer, expiry), when the box 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -42,6 +43,9 @@ LAST_ROOM = "group_last_room"  # the room as last read: drawn again if one read 
 MINE = "group_mine"  # (slot, answer) once this learner's answer to the slot is stored
 ANSWER_FOR = "group_answer_for"  # the slot the answer box belongs to
 DRAWN = "group_drawn"  # the room state (`room_state`) the room view was last drawn for
+DRAWN_AT = "group_drawn_at"  # when the room view first drew that state (time.monotonic())
+REDRAW_DUE = "group_redraw_due"  # one more drawing of that state is still due
+REDRAW_AFTER_S = 8.0  # the second drawing of a new room state, this long after the first
 
 RoomShown = tuple[object, ...]
 
@@ -76,9 +80,21 @@ def _watch(code: str) -> None:
 
 
 def _rerun_if_moved(now: RoomShown) -> None:
-    """In the watch's own poll: rerun the page if the room view was drawn for another state."""
-    if _own_poll() and st.session_state.get(DRAWN) != now:
+    """In the watch's own poll: rerun the page if the room view was drawn for another state, and
+    once more a few seconds after it was, in case that drawing never reached the page.
+
+    With 30 learner pages on a loaded machine, a page now and then missed the one run that drew a
+    new question (the server had run it; its websocket kept carrying the polls), and nothing would
+    have drawn the view again until the room moved on (bench/LOAD_RESULTS.md, issue 16).
+    """
+    if not _own_poll():
+        return
+    state = st.session_state
+    if state.get(DRAWN) != now:
         st.rerun()  # the room moved on; what the learner is typing stays in the browser
+    if state.get(REDRAW_DUE) and time.monotonic() - state.get(DRAWN_AT, 0.0) >= REDRAW_AFTER_S:
+        state[REDRAW_DUE] = False
+        st.rerun()
 
 
 def _own_poll() -> bool:
@@ -91,7 +107,7 @@ def _seat(code: str, member: Member) -> None:
     room = _read_room(code)
     if room is None:
         return
-    st.session_state[DRAWN] = room_state(room)
+    _drawing(room_state(room))
     show_flash()
     if datetime.now(UTC) >= room.expires_at:
         st.warning(t("group.error.expired"), icon=":material/timer_off:")
@@ -104,13 +120,22 @@ def _seat(code: str, member: Member) -> None:
     _question(room, member, question)
 
 
+def _drawing(shown: RoomShown) -> None:
+    """Note the room state the view is drawn for; a new one is due to be drawn once more."""
+    state = st.session_state
+    if state.get(DRAWN) != shown:
+        state[DRAWN] = shown
+        state[DRAWN_AT] = time.monotonic()
+        state[REDRAW_DUE] = True
+
+
 def _read_room(code: str) -> RoomState | None:
     """The room now; if the database fails for one read, the room as last read (with a note)."""
     state = st.session_state
     try:
         room = get_rooms().room(code)
     except RoomError as exc:
-        state[DRAWN] = ("error", exc.reason)
+        _drawing(("error", exc.reason))
         show_room_error(exc)
         if st.button(t("group.join_again"), key="group_rejoin"):
             st.query_params.pop("member", None)
