@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import random
@@ -141,7 +142,14 @@ async def learner(
         run.errors.append(f"learner {i} at {step}: {type(exc).__name__}: {first}")
         if not run.stuck and run.server_pid:  # the server's threads, once (GROUP_LOAD_STACKS)
             os.kill(run.server_pid, signal.SIGUSR1)
-        run.stuck.append(await page_state(page, i, frames))
+        state = await page_state(page, i, frames)
+        state["key_frames_s_after_reveal"] = [
+            round(t - since, 1)
+            for since in run.revealed_at.values()
+            for t in arrivals["key"]
+            if t >= since
+        ][:10]
+        run.stuck.append(state)
         joined.set()
     finally:
         await context.close()
@@ -175,9 +183,34 @@ def delivered(out: list[float], arrivals: list[float], since: float) -> None:
         out.append(first - since)
 
 
+def frame_summary(payload: str | bytes) -> str:
+    """One received frame in a few words: its message type (and run status, fragment ids)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if isinstance(payload, str):
+        return "text"
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(payload)
+    except Exception:  # not a ForwardMsg
+        return f"?{len(payload)}"
+    kind = msg.WhichOneof("type") or "none"
+    if kind == "new_session":
+        return f"new_session{list(msg.new_session.fragment_ids_this_run)}"
+    if kind == "script_finished":
+        return f"finished:{msg.script_finished}"
+    if kind == "ref_hash":
+        return f"ref_hash:{msg.ref_hash[:8]}"
+    if kind == "delta":
+        cached = "+cacheable" if msg.metadata.cacheable else ""
+        return f"delta:{msg.delta.WhichOneof('type')}{cached}:{len(payload)}"
+    return kind
+
+
 def watch_frames(page: Any) -> dict:
     """Websocket frames of one page: counts and the time of the last sent and received."""
     seen: dict[str, Any] = {"sent": 0, "received": 0, "last_sent": None, "last_received": None}
+    seen["recent"] = collections.deque(maxlen=60)  # what the last frames were (a stuck page)
 
     def on_ws(ws: Any) -> None:
         seen["sockets"] = seen.get("sockets", 0) + 1
@@ -186,16 +219,24 @@ def watch_frames(page: Any) -> dict:
             seen["sent"] += 1
             seen["last_sent"] = time.monotonic()
 
-        def received(_: Any) -> None:
+        def received(payload: Any) -> None:
             seen["received"] += 1
             seen["last_received"] = time.monotonic()
+            seen["recent"].append(frame_summary(payload))
 
         ws.on("framesent", sent)
         ws.on("framereceived", received)
         ws.on("close", lambda _: seen.__setitem__("closed", time.monotonic()))
 
     page.on("websocket", on_ws)
-    page.on("console", lambda m: seen.setdefault("console", []).append(m.text[:200]))
+    page.on(
+        "console",
+        lambda m: (
+            None  # Streamlit's own theme warning, once per run: noise
+            if "Invalid color" in m.text
+            else seen.setdefault("console", []).append(m.text[:200])
+        ),
+    )
     page.on("pageerror", lambda e: seen.setdefault("pageerrors", []).append(str(e)[:300]))
     return seen
 
@@ -209,6 +250,7 @@ async def page_state(page: Any, i: int, frames: dict) -> dict:
     state.update({k: frames.get(k) for k in ("sent", "received", "sockets")})
     state["console"] = (frames.get("console") or [])[-5:]
     state["pageerrors"] = (frames.get("pageerrors") or [])[-3:]
+    state["recent_frames"] = list(frames["recent"])
     try:
         state["app"] = await page.evaluate(
             "() => { const a = document.querySelector(\"[data-testid='stApp']\");"

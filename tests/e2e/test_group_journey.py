@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from studykit.bank import load_bank
@@ -100,21 +99,6 @@ def _open(browser: object, url: str) -> tuple[object, object]:
     page.goto(url)
     wait_idle(page)
     return context, page
-
-
-def _download(page: object, button: object, tries: int = 3) -> Path:
-    """Click a download button until the browser gets the file. Seen once in CI (2026-12-06): a
-    click during the live panel's poll produced no download in 300 s; a person clicks again."""
-    for attempt in range(tries):
-        try:
-            with page.expect_download(timeout=60_000) as download:
-                button.click()
-            return Path(download.value.path())
-        except PlaywrightTimeoutError:
-            if attempt == tries - 1:
-                raise
-            wait_idle(page)
-    raise AssertionError("unreachable")
 
 
 def _counts(page: object) -> str:
@@ -224,11 +208,11 @@ def test_presenter_and_five_learners(browser: object, servers: tuple[str, str]) 
             if index == 0:
                 screenshot(learners[0], "group-learner-revealed-en")
 
+        # One click downloads, right after the summary opens and whatever the live panel is doing.
         host.get_by_text(en("group.summary")).click()
-        export = host.locator(".st-key-group_export button")
-        export.wait_for()
-        wait_idle(host)
-        rows = list(csv.DictReader(io.StringIO(_download(host, export).read_text())))
+        with host.expect_download() as download:
+            host.locator(".st-key-group_export button").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
         expected = [
             (str(q + 1), cell(name), cell(answer or ""), "yes" if answer is None else "no")
             for q, answers in enumerate(ANSWERS)

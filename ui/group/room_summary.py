@@ -27,6 +27,18 @@ def room_summary(room: RoomState, bank: Bank, token: str) -> None:
         len(by_id[qid].answer.key_points) if qid in by_id else 0 for qid in room.question_ids
     ]
     per_question, per_learner = summarize(room.question_ids, n_points, answers, names)
+    # The export sits outside the expander: inside, it first appeared where it ends up and then
+    # slid there with the opening animation, and a click in that moment pressed the button and
+    # released it beside it, so no download started (the group e2e test, once in CI).
+    st.download_button(
+        t("group.export"),
+        answers_csv(room.code, answers),
+        file_name=f"group-{room.code}.csv",
+        mime="text/csv",
+        key="group_export",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     with st.expander(t("group.summary"), icon=":material/summarize:"):
         st.table(
             pd.DataFrame(
@@ -67,12 +79,3 @@ def room_summary(room: RoomState, bank: Bank, token: str) -> None:
                 ),
                 hide_index=True,
             )
-        st.download_button(
-            t("group.export"),
-            answers_csv(room.code, answers),
-            file_name=f"group-{room.code}.csv",
-            mime="text/csv",
-            key="group_export",
-            icon=":material/download:",
-            on_click="ignore",
-        )
