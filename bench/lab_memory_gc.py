@@ -39,6 +39,8 @@ def session(rounds: int) -> dict:
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
+    from tests.support.lab_tabs import train_until_done
+
     # `streamlit run` reads STREAMLIT_* variables through its command line; AppTest does not
     on = os.environ.get("STREAMLIT_RUNNER_POST_SCRIPT_GC", "true") != "false"
     config.set_option("runner.postScriptGC", on)
@@ -53,7 +55,7 @@ def session(rounds: int) -> dict:
         at.button(key="lab_merge_run").click().run()
         at.select_slider(key="lab_steps").set_value(10)
         at.select_slider(key="lab_batch").set_value(4).run()
-        at.button(key="lab_train_go").click().run(timeout=600)
+        train_until_done(at, timeout=600)
         at.selectbox(key="lab_model").set_value("esm2_t12_35M").run()
         at.button(key="lab_merge_run").click().run()
         at.selectbox(key="lab_model").set_value("esm2_t6_8M").run()

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.support.lab_tabs import show_tab
+from tests.support.lab_tabs import show_tab, train_until_done
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 LAB = "pages/lab.py"
@@ -158,7 +158,7 @@ def test_five_step_training_draws_a_curve_with_five_points(open_page) -> None:
     at.text_input(key="lab_runs").set_value("4:8")
     at.checkbox(key="lab_run_full").uncheck()
     at.checkbox(key="lab_run_head").uncheck().run()
-    at.button(key="lab_train_go").click().run(timeout=240)
+    train_until_done(at, timeout=240)
     assert not at.exception
     assert any("Training finished" in s.value for s in at.success)
     curve = next(c for c in _charts(at) if c["data"] and c["data"][0]["name"] == "LoRA r=4 α=8")
@@ -190,7 +190,7 @@ def test_an_uploaded_file_survives_a_look_at_another_tab(open_page) -> None:
     at.select_slider(key="lab_steps").set_value(5)
     at.checkbox(key="lab_run_full").uncheck()
     at.checkbox(key="lab_run_head").uncheck().run()
-    at.button(key="lab_train_go").click().run()
+    train_until_done(at)
     assert not at.exception
     assert not any("Upload a CSV or FASTA file first" in i.value for i in at.info)
     assert any("Training finished" in s.value and "set" in s.value for s in at.success)

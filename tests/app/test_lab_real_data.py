@@ -12,7 +12,7 @@ import pytest
 from lora_demo.esm import build_model
 from lora_demo.pretrain import save_export
 from lora_demo.realdata.build import build
-from tests.support.lab_tabs import show_tab
+from tests.support.lab_tabs import show_tab, train_until_done
 from tests.support.metastudent import make_metastudent
 
 pytestmark = [
@@ -52,7 +52,7 @@ def test_real_task_with_data_card_and_majority_baseline(real_data, open_page) ->
     at.select_slider(key="lab_steps").set_value(5)
     at.select_slider(key="lab_batch").set_value(4)
     at.run()
-    at.button(key="lab_train_go").click().run(timeout=300)
+    train_until_done(at, timeout=300)
     assert not at.exception
     assert any("Training finished" in s.value for s in at.success)
     assert any("Majority-class baseline" in c.value for c in at.caption)

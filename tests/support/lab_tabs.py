@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from streamlit.testing.v1 import AppTest
 
 from ui.lab.lazy_tabs import NAMES, OPEN
@@ -13,3 +15,26 @@ def show_tab(at: AppTest, name: str) -> AppTest:
     assert name in NAMES, name
     at.session_state[OPEN] = name
     return at.run()
+
+
+ENDED = ("Training finished", "Training stopped", "训练完成", "训练已停止")
+
+
+def train_until_done(at: AppTest, timeout: float = 300) -> AppTest:
+    """Press Train, then rerun the page (as the live view's polls do in a browser) until the
+    training shows that it ended or failed."""
+    at.button(key="lab_train_go").click().run(timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while not _ended(at):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the training did not end")
+        time.sleep(0.5)
+        at.run(timeout=timeout)
+    return at
+
+
+def _ended(at: AppTest) -> bool:
+    if at.exception or at.error:
+        return True
+    shown = [e.value for e in (*at.success, *at.warning)]
+    return any(word in text for text in shown for word in ENDED)

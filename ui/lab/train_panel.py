@@ -2,13 +2,15 @@
 
 The comparison trains in a child process this session owns (`lora_demo.background`): no step
 waits on the page, the browser or the server's other Python threads (a training thread in the
-server shared the GIL with them and ran 2-14x slower than the library, bench/RESULTS.md). The
-panel polls it: the bar every POLL_S, the curves at most every CHART_EVERY_S, inside a fragment
-(only this panel reruns). Stop sits outside the fragment: a click on a widget inside a running
-fragment is queued until the run ends, while a full-app rerun preempts the polling loop at its
-next poll; Stop's callback tells the child to stop after its current step. A page rerun for any
-other reason (a slider, the language) leaves the training running, and the new run follows it.
-A browser that goes away stops its training (after DISCONNECTED_GRACE_S).
+server shared the GIL with them and ran 2-14x slower than the library, bench/RESULTS.md).
+Two fragments: the inputs and Train (a change reruns only them), and the live view, which polls
+the child every POLL_S with short fragment runs while it trains (`run_every`), redrawing the curves
+at most every CHART_EVERY_S. Between polls no script runs: an earlier design followed the child in
+one fragment run that lasted the whole training, and the browser animated its "running" state all
+along, on the cores the training uses (head-only steps 1.2x the library's; 1.0x with the animations
+off, bench/RESULTS.md). A click anywhere (Stop included) is handled at once. Starting and ending a
+training rerun the page once, which switches the polling on and off. A browser that goes away stops
+its training (after DISCONNECTED_GRACE_S).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ UPLOAD = "upload"
 KEPT_UPLOAD = "lab_upload_kept"  # (name, bytes) of the chosen file, kept while other tabs are open
 STEP_CHOICES = (5, 10, 20, 30, 50, 100)
 BATCH_CHOICES = (2, 4, 8, 16)
-POLL_S = 1.0  # progress bar refresh; also how soon a click elsewhere preempts the polling loop
+POLL_S = 2.0  # how often the live view polls the training child (and moves the bar)
 CHART_EVERY_S = 5.0  # a redraw costs the server ~50 ms, the browser more, on the training cores
 DISCONNECTED_GRACE_S = 10.0  # a closed browser stops its training; a brief reconnect does not
 
@@ -89,8 +91,7 @@ def _task(source: str):
 
 
 def train_panel(settings: LoraSettings) -> None:
-    """Stop lives outside the fragment on purpose: a click on a widget inside a running fragment is
-    queued until the run ends, while a full-app rerun preempts it at the next step."""
+    """The inputs, Stop, and the live view of this session's training (if any)."""
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption(t("lab.train.intro"))
     if not is_live(settings.model):
@@ -103,11 +104,15 @@ def train_panel(settings: LoraSettings) -> None:
         icon=":material/stop:",
         width="stretch",
     )
-    _train_fragment(settings)
+    _inputs_fragment(settings)
+    state = st.session_state.get(STATE)
+    training = state is not None and state["job"].running
+    # polls only while a child trains; the page reruns once when it starts and once when it ends
+    st.fragment(run_every=POLL_S if training else None)(_live_view)()
 
 
 @st.fragment
-def _train_fragment(settings: LoraSettings) -> None:
+def _inputs_fragment(settings: LoraSettings) -> None:
     ss = st.session_state
     for key, value in (
         ("lab_steps", 30),
@@ -147,7 +152,6 @@ def _train_fragment(settings: LoraSettings) -> None:
         kept = ss.get(KEPT_UPLOAD)
         if kept is not None and ss.get("lab_upload") is None:  # chosen before leaving the tab
             st.caption(t("lab.train.upload_kept", name=md_text(kept[0], 120)))
-        st.caption(t("lab.train.upload_limits"))
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     c1.text_input(t("lab.train.runs"), key="lab_runs", max_chars=200, help=t("lab.train.runs_help"))
     c2.checkbox(t("lab.train.full"), key="lab_run_full")
@@ -159,37 +163,65 @@ def _train_fragment(settings: LoraSettings) -> None:
         on_click=_request,
         icon=":material/play_arrow:",
     )
-    status_slot, chart_slot, table_slot = st.empty(), st.empty(), st.empty()
+    status_slot = st.empty()  # what kept a run from starting
+    started = False
     with guarded(t("lab.tab.train")):
         if ss.pop("lab_train_requested", False):
-            _start(settings, status_slot)
-    state = ss.get(STATE)
+            started = _start(settings, status_slot)
+    if started:
+        st.rerun()  # the whole panel again: the live view now polls the new child
+
+
+def _live_view() -> None:
+    """The bar and the curves while this session's training runs; then how it ended."""
+    state = st.session_state.get(STATE)
     if state is None:
-        chart_slot.info(t("lab.train.press_run"), icon=":material/play_arrow:")
-        return
+        st.info(t("lab.train.press_run"), icon=":material/play_arrow:")
+    elif state["job"].running:
+        _progress(state)
+    elif state.pop("polled", False):  # this view polled: once more as a whole page, no timer
+        st.rerun()
+    else:
+        _outcome(state)
+
+
+def _progress(state: dict) -> None:
     job: BackgroundTraining = state["job"]
-    if job.running:
-        _follow(state, status_slot, chart_slot)
+    steps = list(job.steps)
+    state["polled"] = True
+    if steps:
+        rep = steps[-1]
+        text = t("lab.train.progress", run=rep.run, step=rep.step, steps=state["total"])
+        st.progress(min(len(steps) / (state["total"] * state["n_runs"]), 1.0), text=text)
+    else:
+        st.progress(0.0, text=t("lab.train.starting"))
+    now = time.monotonic()
+    first = steps and not state.get("chart_steps")
+    if first or now - state.get("chart_at", 0.0) >= CHART_EVERY_S:
+        state["chart_steps"], state["chart_at"] = len(steps), now
+        state["chart"] = train_figure(steps) if steps else None
+    if state.get("chart") is not None:  # between redraws the same figure: the browser keeps it
+        st.plotly_chart(state["chart"], config={"displayModeBar": False}, key="lab_train_chart")
+
+
+def _outcome(state: dict) -> None:
+    job: BackgroundTraining = state["job"]
     if job.status == FAILED and job.error is not None:
-        with status_slot.container():
-            show_error(job.error, t("lab.tab.train"))
+        show_error(job.error, t("lab.tab.train"))
     elif job.status == STOPPED:
-        status_slot.warning(t("lab.train.stopped"), icon=":material/stop_circle:")
+        st.warning(t("lab.train.stopped"), icon=":material/stop_circle:")
     elif job.status == DONE:
-        status_slot.success(
+        st.success(
             t("lab.train.done", task=md_text(state["task"], 80)), icon=":material/check_circle:"
         )
     steps = list(job.steps)
     if not steps:
         return
-    chart_slot.plotly_chart(
-        train_figure(steps), config={"displayModeBar": False}, key="lab_train_chart"
-    )
-    with table_slot.container():
-        st.dataframe(results_table({**state, "steps": steps}), hide_index=True, width="stretch")
-        if state.get("baseline") is not None:
-            st.caption(t("lab.train.baseline", acc=f"{state['baseline']:.3f}", n=state["n_val"]))
-        st.caption(t("lab.train.mem_note"))
+    st.plotly_chart(train_figure(steps), config={"displayModeBar": False}, key="lab_train_chart")
+    st.dataframe(results_table({**state, "steps": steps}), hide_index=True, width="stretch")
+    if state.get("baseline") is not None:
+        st.caption(t("lab.train.baseline", acc=f"{state['baseline']:.3f}", n=state["n_val"]))
+    st.caption(t("lab.train.mem_note"))
 
 
 def _follow_settings(settings: LoraSettings) -> None:
@@ -222,21 +254,23 @@ class _RunsError(ValueError):
     pass
 
 
-def _start(settings: LoraSettings, status_slot) -> None:
-    """Check the inputs here (a clear message at once), then train in this session's child."""
+def _start(settings: LoraSettings, status_slot) -> bool:
+    """Check the inputs here (a clear message at once), then train in this session's child.
+
+    True when a child started; else the reason is in `status_slot`."""
     ss = st.session_state
     try:
         specs = _specs(settings)
     except _RunsError as exc:
         status_slot.error(t("lab.train.bad_runs", part=md_text(exc, 120)), icon=":material/edit:")
-        return
+        return False
     if not specs:
         status_slot.info(t("lab.train.no_runs"))
-        return
+        return False
     task = _task(ss["lab_task"])
     if task is None:
         status_slot.info(t("lab.train.need_upload"), icon=":material/upload_file:")
-        return
+        return False
     previous = ss.get(STATE)
     if previous is not None and previous["job"].running:  # one training per session at a time
         previous["job"].stop()
@@ -247,7 +281,7 @@ def _start(settings: LoraSettings, status_slot) -> None:
         job.start(task, specs, steps, batch, eval_every=max(1, steps // 5), alive=_session_alive())
     except TrainingBusy as exc:  # a class pressed Train at once: nothing started, nothing lost
         status_slot.warning(t("lab.train.busy", n=exc.limit), icon=":material/hourglass_top:")
-        return
+        return False
     ss[STATE] = {
         "job": job,
         "task": task.name,
@@ -256,12 +290,13 @@ def _start(settings: LoraSettings, status_slot) -> None:
         "total": steps,
         "n_runs": len(specs),
     }
+    return True
 
 
 def _session_alive() -> Callable[[], bool]:
     """True while this browser session is connected (or was, within the grace period)."""
     ctx = get_script_run_ctx()
-    if ctx is None or not Runtime.exists():  # AppTest, bare mode: the caller waits for the job
+    if ctx is None or not Runtime.exists():  # AppTest, bare mode: no browser session to watch
         return lambda: True
     runtime, session_id = Runtime.instance(), ctx.session_id
     last_seen = [time.monotonic()]
@@ -274,25 +309,3 @@ def _session_alive() -> Callable[[], bool]:
         return now - last_seen[0] < DISCONNECTED_GRACE_S
 
     return alive
-
-
-def _follow(state: dict, status_slot, chart_slot) -> None:
-    """Poll the child until it ends: the bar every POLL_S, the curves at most every CHART_EVERY_S.
-
-    Every poll writes the bar, so a click elsewhere on the page (which reruns the app) interrupts
-    this loop within POLL_S; the training is not interrupted by that, only by Stop.
-    """
-    job: BackgroundTraining = state["job"]
-    bar = status_slot.progress(0.0, text=t("lab.train.starting"))
-    total = state["total"] * state["n_runs"]
-    drawn, last_chart = 0, 0.0
-    while not job.wait(POLL_S):
-        n = len(job.steps)
-        if n:
-            rep = job.steps[n - 1]
-            text = t("lab.train.progress", run=rep.run, step=rep.step, steps=state["total"])
-            bar.progress(min(n / total, 1.0), text=text)
-        if n != drawn and time.monotonic() - last_chart >= CHART_EVERY_S:
-            chart_slot.plotly_chart(train_figure(job.steps[:n]), config={"displayModeBar": False})
-            drawn, last_chart = n, time.monotonic()
-    status_slot.empty()
