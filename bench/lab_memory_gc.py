@@ -39,7 +39,7 @@ def session(rounds: int) -> dict:
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
-    from tests.support.lab_tabs import train_until_done
+    from tests.support.lab_tabs import show_tab, train_until_done
 
     # `streamlit run` reads STREAMLIT_* variables through its command line; AppTest does not
     on = os.environ.get("STREAMLIT_RUNNER_POST_SCRIPT_GC", "true") != "false"
@@ -52,10 +52,13 @@ def session(rounds: int) -> dict:
     rss = [round(_rss_mb(), 1)]
     for i in range(rounds):
         at.slider(key="lab_r").set_value(4 if i % 2 else 16).run()
+        show_tab(at, "merge")  # only the open tab runs (ui/lab/lazy_tabs.py)
         at.button(key="lab_merge_run").click().run()
+        show_tab(at, "train")
         at.select_slider(key="lab_steps").set_value(10)
         at.select_slider(key="lab_batch").set_value(4).run()
         train_until_done(at, timeout=600)
+        show_tab(at, "merge")
         at.selectbox(key="lab_model").set_value("esm2_t12_35M").run()
         at.button(key="lab_merge_run").click().run()
         at.selectbox(key="lab_model").set_value("esm2_t6_8M").run()
