@@ -185,6 +185,7 @@ def test_an_uploaded_file_survives_a_look_at_another_tab(open_page) -> None:
     at.get("file_uploader")[0].upload("my<b>set</b>.csv", csv, "text/csv").run()
     show_tab(at, "params")
     show_tab(at, "train")  # the uploader is drawn anew, empty
+    assert any("Limits: at most 1 MB" in c.value for c in at.caption)
     kept = [c.value for c in at.caption if "Using the file you chose before" in c.value]
     assert kept and "<b>" not in kept[0]  # the name is shown as text
     at.select_slider(key="lab_steps").set_value(5)

@@ -149,6 +149,7 @@ def _inputs_fragment(settings: LoraSettings) -> None:
             help=t("lab.train.upload_help"),
             on_change=_keep_upload,
         )
+        st.caption(t("lab.train.upload_limits"))
         kept = ss.get(KEPT_UPLOAD)
         if kept is not None and ss.get("lab_upload") is None:  # chosen before leaving the tab
             st.caption(t("lab.train.upload_kept", name=md_text(kept[0], 120)))
