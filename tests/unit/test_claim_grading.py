@@ -10,26 +10,8 @@ from hypothesis import strategies as st
 from studykit.grading import grade_answer
 from studykit.grading.clauses import MAX_ANALYSED_CHARS
 from studykit.schema import BankFile, KeyPoint
-
-
-def _mis(claim: str, name: str) -> dict:
-    return {
-        "claim": claim,
-        "name": {"zh": name, "en": name},
-        "correction": {"zh": "更正", "en": "correction"},
-        "evidence": ["source"],
-    }
-
-
-def point(*claims: str, misconceptions: tuple[dict, ...] = ()) -> KeyPoint:
-    return KeyPoint.model_validate(
-        {
-            "text": {"zh": "要点", "en": "point"},
-            "claims": list(claims),
-            "misconceptions": list(misconceptions),
-        }
-    )
-
+from tests.support.key_points import misconception as _mis
+from tests.support.key_points import point
 
 INIT = point(
     "lora-b + zero",
