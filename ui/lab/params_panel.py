@@ -79,7 +79,10 @@ def _sweep_chart(settings: LoraSettings) -> None:
     except Exception:  # e.g. a regex that names a layer the small sizes lack
         st.info(t("lab.params.sweep_unavailable"))
         return
-    st.plotly_chart(fig, config={"displayModeBar": False})
+    # static (no hover, no zoom): a target change redraws the chart with the count, and an
+    # interactive Plotly chart took the browser ~40 ms longer to draw (bench/RESULTS.md); the
+    # exact count of the current setting is above it, the chart shows the scale across sizes
+    st.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": True})
     note = "lab.params.chart_note_layers" if settings.layers else "lab.params.chart_note"
     st.caption(t(note, r=settings.r))
 
@@ -101,7 +104,6 @@ def _sweep_figure(targets: tuple[str, ...] | str, head: str, model: str, y_title
         fig.add_trace(go.Scatter(
             x=[p["r"] for p in pts], y=[p["trainable"] for p in pts], name=SIZE_LABELS[name],
             mode="lines+markers", line={"width": 5 if current else 2},
-            hovertemplate="r=%{x}<br>%{y:,}<extra>" + SIZE_LABELS[name] + "</extra>",
         ))  # fmt: skip
     fig.update_layout(
         height=420,
