@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -42,7 +41,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import psutil  # noqa: E402  (installed with peft)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from tests.support.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    start_server,
+    stop_server,
+    wait_idle,
+)
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Lab in the browser (bench/bench_lab_browser.py)"
@@ -85,25 +90,14 @@ WATCH_JS = """
 
 
 def machine() -> dict[str, str]:
-    import peft
+    """bench_lora_demo's machine facts, plus the server's and the browser's versions."""
     import streamlit
-    import torch
-    import transformers
 
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+    from bench.bench_lora_demo import machine as library_machine
+
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
     return {
-        "CPU": cpu,
-        "cores (os.cpu_count)": str(os.cpu_count()),
-        "torch threads": str(torch.get_num_threads()),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "transformers": transformers.__version__,
-        "peft": peft.__version__,
+        **library_machine(),
         "streamlit": streamlit.__version__,
         "chromium": chromium.strip() or CHROMIUM,
     }
@@ -123,20 +117,6 @@ def expected_count(r: int, targets: tuple[str, ...] = ("query", "value")) -> str
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def wait_idle(page) -> None:
-    """Connected, and no script run in progress (a run that an input starts begins a moment later)."""
-    with contextlib.suppress(Exception):  # the run was already over, or never started
-        page.wait_for_selector(
-            "[data-testid='stApp'][data-test-script-state='running']", timeout=400
-        )
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=TIMEOUT_MS
-    )
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=TIMEOUT_MS
-    )
 
 
 # per control: milliseconds from the input event to the page showing that the rerun started

@@ -197,10 +197,9 @@ def _progress(state: dict) -> None:
     else:
         st.progress(0.0, text=t("lab.train.starting"))
     now = time.monotonic()
-    first = steps and not state.get("chart_steps")
+    first = steps and state.get("chart") is None
     if first or now - state.get("chart_at", 0.0) >= CHART_EVERY_S:
-        state["chart_steps"], state["chart_at"] = len(steps), now
-        state["chart"] = train_figure(steps) if steps else None
+        state["chart"], state["chart_at"] = (train_figure(steps) if steps else None), now
     if state.get("chart") is not None:  # between redraws the same figure: the browser keeps it
         st.plotly_chart(state["chart"], config={"displayModeBar": False}, key="lab_train_chart")
 
