@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
+from xml.etree import ElementTree
 
 import pytest
 
@@ -29,6 +31,14 @@ def _charts(at) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
+def _sweep(at) -> ElementTree.Element:
+    """The r-sweep chart: an SVG picture (data URL) under the Parameters tab."""
+    url = next(el.proto.imgs[0].url for el in at.get("image"))
+    head, data = url.split(",", 1)
+    assert head == "data:image/svg+xml;base64"
+    return ElementTree.fromstring(base64.b64decode(data))
+
+
 def test_change_r_reads_the_exact_count(open_page) -> None:
     at = open_page(LAB, lang="en")
     assert _metric(at, "Trainable parameters") == COUNTS[8]
@@ -41,10 +51,10 @@ def test_change_r_reads_the_exact_count(open_page) -> None:
         assert _metric(at, "Trainable parameters") == COUNTS[r]
     at.toggle(key="lab_rslora").set_value(True).run()
     assert _metric(at, "Effective scale α/√r") == "16"  # alpha 16 / sqrt(1)
-    sweep = next(c for c in _charts(at) if len(c["data"]) == 6)
-    names = [tr.get("name") for tr in sweep["data"]]
-    assert names == ["8M", "35M", "150M", "650M", "3B", "15B"]
-    assert [tr["line"]["width"] for tr in sweep["data"]] == [5, 2, 2, 2, 2, 2]  # 8M is current
+    lines = _sweep(at).findall("{http://www.w3.org/2000/svg}polyline")
+    assert [line.get("data-size") for line in lines] == ["8M", "35M", "150M", "650M", "3B", "15B"]
+    assert [line.get("stroke-width") for line in lines] == ["5", "2", "2", "2", "2", "2"]  # 8M
+    assert all(len(line.get("points").split()) == 7 for line in lines)  # r = 1 ... 64
     assert any("current r = 1 is above" in c.value for c in at.caption)
 
 

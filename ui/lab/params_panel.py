@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from lora_demo import MODEL_NAMES, CountResult, LoraSettings, ResolvedSource, count, trainable_vs_r
 from ui.core import t
 from ui.lab.common import SIZE_LABELS, fmt_int, guarded, is_live, metric_row
 from ui.lab.session_model import adapted_layer_view
+from ui.lab.sweep_svg import sweep_svg
 from ui.plain_text import md_text
 
 R_VALUES = (1, 2, 4, 8, 16, 32, 64)
@@ -73,47 +73,27 @@ def _rows_frame(c: CountResult) -> pd.DataFrame:
 
 def _sweep_chart(settings: LoraSettings) -> None:
     try:
-        fig = _sweep_figure(
+        svg = _sweep_picture(
             settings.targets, settings.head, settings.model, t("lab.params.trainable")
         )
     except Exception:  # e.g. a regex that names a layer the small sizes lack
         st.info(t("lab.params.sweep_unavailable"))
         return
-    # static (no hover, no zoom): a target change redraws the chart with the count, and an
-    # interactive Plotly chart took the browser ~40 ms longer to draw (bench/RESULTS.md); the
-    # exact count of the current setting is above it, the chart shows the scale across sizes
-    st.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": True})
+    st.image(svg, width="stretch")
     note = "lab.params.chart_note_layers" if settings.layers else "lab.params.chart_note"
     st.caption(t(note, r=settings.r))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _sweep_figure(targets: tuple[str, ...] | str, head: str, model: str, y_title: str) -> go.Figure:
-    """The r-sweep chart; it does not depend on the current r, so an r change leaves it as it was.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sweep_picture(targets: tuple[str, ...] | str, head: str, model: str, y_title: str) -> str:
+    """The r-sweep chart (SVG); it does not depend on the current r, so an r change keeps it.
 
-    A marker of the current r made every r change redraw the chart in the browser, about 45 ms of
-    the ~200 ms from the slider to the new count on screen (bench/bench_lab_browser.py); the current
-    r is named in the caption under the chart instead. Shared, never mutated: st.plotly_chart only
-    serialises it.
+    A marker of the current r made every r change redraw the chart, about 45 ms of the ~200 ms
+    from the slider to the new count on screen (bench/bench_lab_browser.py); the caption under
+    the chart names the current r instead.
     """
-    rows = cached_sweep(targets, head)
-    fig = go.Figure()
-    for name in MODEL_NAMES:
-        pts = [row for row in rows if row["model"] == name]
-        current = name == model
-        fig.add_trace(go.Scatter(
-            x=[p["r"] for p in pts], y=[p["trainable"] for p in pts], name=SIZE_LABELS[name],
-            mode="lines+markers", line={"width": 5 if current else 2},
-        ))  # fmt: skip
-    fig.update_layout(
-        height=420,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"size": 16},
-        xaxis={"title": "r", "type": "log", "tickvals": list(R_VALUES)},
-        yaxis={"title": y_title, "type": "log"},
-        legend={"orientation": "h", "y": 1.12},
-    )
-    return fig
+    sizes = {name: SIZE_LABELS[name] for name in MODEL_NAMES}
+    return sweep_svg(cached_sweep(targets, head), sizes, model, R_VALUES, y_title)
 
 
 def matched_panel(settings: LoraSettings, weights: ResolvedSource) -> None:
