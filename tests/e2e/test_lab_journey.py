@@ -59,7 +59,9 @@ def test_tabs_and_a_short_training_run(app_server: str, page) -> None:
     wait_idle(page)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_test_id("stMetricValue").first).to_have_text("164,802")
-    expect(main.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    sweep = main.get_by_test_id("stImage").locator("img").first  # the r-sweep chart (SVG)
+    expect(sweep).to_be_visible()
+    assert sweep.evaluate("img => img.complete && img.naturalWidth > 0")  # decoded, not broken
     screenshot(page, "lab-en-params")
     for tab, name in (
         ("Matched modules", "matched"),
