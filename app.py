@@ -7,6 +7,7 @@ from ui.error_report import reported_errors
 from ui.group.common import is_projector
 from ui.heap import settle_heap
 from ui.quiz import profile_picker
+from ui.runner_handoff import install as keep_finished_runs
 
 # an emoji icon: Streamlit fetches a ":material/…:" page icon from fonts.gstatic.com (no outside requests)
 st.set_page_config(page_title="LoRA Interview Lab", page_icon="🎓", layout="wide")
@@ -17,6 +18,9 @@ init_language()
 # ("cannot import name 'AutoModel' from 'transformers'" on a fresh checkout). The bank is loaded
 # before the freeze: loaded after it, every live-view poll's post-run collection scanned it (issue 16).
 settle_heap(wait=True, keep=(get_bank,))
+# once per process: a run that finished just before the next one started still reaches the browser
+# (Streamlit drops it when its events are still queued; issue 16, ui/runner_handoff.py)
+keep_finished_runs()
 
 pages = [
     st.Page("pages/home.py", title=t("common.nav.home"), icon=":material/home:", default=True),

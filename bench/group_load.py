@@ -18,8 +18,9 @@ Measured:
 
     .venv/bin/python bench/group_load.py [--learners 30] [--postgres] [--markdown bench/LOAD_RESULTS.md]
 
-Not part of pytest. A stuck learner's websocket frame times and page text are in the JSON under
-"stuck" (screenshots in /tmp/grp). GROUP_LOAD_DEBUG=1: 90 s timeouts; with GROUP_LOAD_STACKS=1
+Not part of pytest. A stuck learner's websocket frame times, last 80 frames (sent and received,
+decoded) and page text are in the JSON under "stuck" (screenshots in /tmp/grp). The server runs
+with bench/runner_race_hook, which counts the script-runner handoffs of issue 16 ("runner_race"). GROUP_LOAD_DEBUG=1: 90 s timeouts; with GROUP_LOAD_STACKS=1
 and a sitecustomize that registers `faulthandler` on SIGUSR1, the server's threads are dumped into its
 log when the first learner is stuck.
 """
@@ -54,6 +55,7 @@ IDLE = (
 )
 COUNT = ".st-key-group_counts [data-testid='stMetricValue']"
 DEBUG = bool(os.environ.get("GROUP_LOAD_DEBUG"))
+RACE_HOOK = ROOT / "bench" / "runner_race_hook"  # logs the runner handoffs of issue 16
 TIMEOUT_MS = 90_000 if DEBUG else 240_000  # generous: the clients share the CPU with the server
 ANSWERS = (
     "LoRA freezes W and learns a low-rank update B A of rank r; B starts at zero",
@@ -201,23 +203,45 @@ def frame_summary(payload: str | bytes) -> str:
         return f"finished:{msg.script_finished}"
     if kind == "ref_hash":
         return f"ref_hash:{msg.ref_hash[:8]}"
+    if kind == "auto_rerun":
+        return f"auto_rerun:{msg.auto_rerun.fragment_id[:8]}"
+    if kind == "session_status_changed":
+        return "running" if msg.session_status_changed.script_is_running else "not running"
     if kind == "delta":
         cached = "+cacheable" if msg.metadata.cacheable else ""
         return f"delta:{msg.delta.WhichOneof('type')}{cached}:{len(payload)}"
     return kind
 
 
+def sent_summary(payload: str | bytes) -> str:
+    """One sent frame in a few words: a rerun's fragment, whether a timer sent it, its triggers."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    try:
+        msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+    except Exception:  # not a BackMsg
+        return "?"
+    kind = msg.WhichOneof("type") or "none"
+    if kind != "rerun_script":
+        return kind
+    state = msg.rerun_script
+    triggers = [w.id[-12:] for w in state.widget_states.widgets if w.trigger_value]
+    return f"rerun:{state.fragment_id[:8] or 'app'}{':timer' if state.is_auto_rerun else ''}{triggers or ''}"
+
+
 def watch_frames(page: Any) -> dict:
     """Websocket frames of one page: counts and the time of the last sent and received."""
     seen: dict[str, Any] = {"sent": 0, "received": 0, "last_sent": None, "last_received": None}
-    seen["recent"] = collections.deque(maxlen=60)  # what the last frames were (a stuck page)
+    seen["recent"] = collections.deque(maxlen=80)  # the last frames, sent (">") and received
 
     def on_ws(ws: Any) -> None:
         seen["sockets"] = seen.get("sockets", 0) + 1
 
-        def sent(_: Any) -> None:
+        def sent(payload: Any) -> None:
             seen["sent"] += 1
             seen["last_sent"] = time.monotonic()
+            seen["recent"].append("> " + sent_summary(payload))
 
         def received(payload: Any) -> None:
             seen["received"] += 1
@@ -401,6 +425,13 @@ async def session(url: str, learners: int, server_pid: int, client: str) -> dict
     return result
 
 
+def runner_race(log: Path) -> dict[str, int]:
+    """What bench/runner_race_hook saw: runners replaced with events queued, events kept/ignored."""
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    words = [line.split()[1] for line in lines if len(line.split()) > 1]
+    return {kind: words.count(kind) for kind in ("replaced", "kept", "ignored")}
+
+
 def stored_answers(url: str, code: str) -> int:
     from studykit.rooms import RoomService
     from studykit.store import open_store
@@ -424,7 +455,11 @@ def main() -> None:
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
     def go(db_url: str | None) -> dict:
-        env = {"LORA_LAB_DATABASE_URL": db_url} if db_url else {}
+        race_log = data / "runner_race.log"
+        env = {"PYTHONPATH": os.pathsep.join([str(RACE_HOOK), str(ROOT)])}
+        env["LORA_LAB_RUNNER_RACE_LOG"] = str(race_log)
+        if db_url:
+            env["LORA_LAB_DATABASE_URL"] = db_url
         proc, url = start_server(data, env)
         try:
             result = asyncio.run(session(url, args.learners, proc.pid, client))
@@ -434,6 +469,7 @@ def main() -> None:
             db_url or f"sqlite:///{data / 'progress.sqlite3'}", result["code"]
         )
         result["backend"] = "PostgreSQL" if db_url else "SQLite"
+        result["runner_race"] = runner_race(race_log)
         return result
 
     if args.postgres:
@@ -458,6 +494,7 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
     m = r["machine"]
     a, o, v = r["answer_to_presenter_s"], r["open_to_learner_s"], r["reveal_to_learner_s"]
     od, vd = r["open_delivered_s"], r["reveal_delivered_s"]
+    race = r["runner_race"]
     errors = len(r["errors"]) + r["presenter_exceptions"]
     lines = [
         f"## Study group: {r['learners']} learners + presenter ({r['backend']})",
@@ -483,6 +520,8 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
         f"| answers acknowledged / rows stored | {r['answers_acknowledged']} / {r['stored_answers']} | "
         f"equal, {2 * r['learners']} |",
         f"| errors (stException, timeouts, answers never shown) | {errors} | 0 |",
+        f"| script runners replaced with events queued / their events kept / events ignored | "
+        f"{race['replaced']} / {race['kept']} / {race['ignored']} | |",
     ]
     if r["errors"]:
         lines += ["", "Errors:", *(f"- {e}" for e in r["errors"][:10])]
