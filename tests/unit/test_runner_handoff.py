@@ -9,6 +9,7 @@ queued when the next rerun request finds it stopped.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -86,7 +87,10 @@ def queued_after_race(stop_first: bool) -> tuple[list[ForwardMsg], ScriptRunner,
         session.shutdown()
         return sent, previous, current
 
-    return asyncio.run(play())
+    # a thread of its own: in the full suite the browser tests' sync Playwright leaves an event
+    # loop running in the main thread, where asyncio.run() refuses to start
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, play()).result()
 
 
 @pytest.fixture(autouse=True)
