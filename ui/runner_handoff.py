@@ -31,6 +31,11 @@ _FINISHED = "_lora_lab_finished_on_its_own"  # set on a runner replaced after it
 _INSTALLED = "_lora_lab_runner_handoff"
 
 
+def finished_on_its_own(runner: object) -> bool:
+    """Whether `runner` was replaced after its last run ended (its queued events are kept)."""
+    return bool(getattr(runner, _FINISHED, False))
+
+
 def install() -> None:
     """Patch AppSession and ScriptRunner once per process (idempotent)."""
     if getattr(AppSession, _INSTALLED, False):
@@ -55,7 +60,7 @@ def install() -> None:
         self: AppSession, sender: Any, event: Any, *args: Any, **kwargs: Any
     ) -> None:
         current = self._scriptrunner
-        if sender is None or sender is current or not getattr(sender, _FINISHED, False):
+        if sender is None or sender is current or not finished_on_its_own(sender):
             handle_event(self, sender, event, *args, **kwargs)
             return
         if event == ScriptRunnerEvent.SHUTDOWN:

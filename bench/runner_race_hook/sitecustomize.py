@@ -21,6 +21,8 @@ _LOG = os.environ.get("LORA_LAB_RUNNER_RACE_LOG")
 if _LOG:
     from streamlit.runtime import app_session
 
+    from ui.runner_handoff import finished_on_its_own
+
     _lock = threading.Lock()
 
     def _write(line: str) -> None:
@@ -38,7 +40,7 @@ if _LOG:
     def _handle_logged(self, sender, event, *args, **kwargs):  # type: ignore[no-untyped-def]
         if sender is not None and sender is not self._scriptrunner:
             _write(f"ignored {event.name} {self.id[:8]}")
-        elif sender is not None and getattr(sender, "_lora_lab_finished_on_its_own", False):
+        elif sender is not None and finished_on_its_own(sender):
             _write(f"kept {event.name} {self.id[:8]}")
         return _handle(self, sender, event, *args, **kwargs)
 

@@ -6,6 +6,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
+from studykit.i18n import LANGUAGES, translate
 from ui.lab.lazy_tabs import NAMES, OPEN
 
 
@@ -17,7 +18,16 @@ def show_tab(at: AppTest, name: str) -> AppTest:
     return at.run()
 
 
-ENDED = ("Training finished", "Training stopped", "训练完成", "训练已停止")
+# what the panel shows when a training ended, in both languages (the locale's own texts; the
+# "done" message up to the task's name)
+ENDED = tuple(
+    text
+    for lang in LANGUAGES
+    for text in (
+        translate("lab.train.done", lang, task="\0").split("\0")[0],
+        translate("lab.train.stopped", lang),
+    )
+)
 
 
 def train_until_done(at: AppTest, timeout: float = 300) -> AppTest:
