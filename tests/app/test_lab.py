@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.support.lab_tabs import show_tab, train_until_done
+from ui.lab.params_panel import TABLE_OPEN
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 LAB = "pages/lab.py"
@@ -56,6 +57,28 @@ def test_change_r_reads_the_exact_count(open_page) -> None:
     assert [line.get("stroke-width") for line in lines] == ["5", "2", "2", "2", "2", "2"]  # 8M
     assert all(len(line.get("points").split()) == 7 for line in lines)  # r = 1 ... 64
     assert any("current r = 1 is above" in c.value for c in at.caption)
+
+
+def _breakdown(at):
+    """The per-module table's expander (an expander with an icon is a Status in AppTest)."""
+    return next(e for e in at.status if e.label.startswith("Per-module breakdown"))
+
+
+def test_per_module_breakdown_adds_up_to_the_count(open_page) -> None:
+    at = open_page(LAB, lang="en")
+    assert not _breakdown(at).dataframe  # closed: the table is not drawn
+    at.session_state[TABLE_OPEN] = True  # the user opens it
+    at.slider(key="lab_r").set_value(16).run()
+    box = _breakdown(at)
+    table = box.dataframe[0].value
+    assert box.label == f"Per-module breakdown ({len(table)} rows)"
+    lora = table[table["Kind"] == "lora"]
+    assert len(lora) == 12  # query and value in each of the 6 layers
+    assert set(lora["A"]) == {"16×320"} and set(lora["B"]) == {"320×16"}
+    assert f"{table['Parameters'].sum():,}" == COUNTS[16]  # the rows add up to PEFT's count
+    show_tab(at, "matched")
+    show_tab(at, "params")
+    assert _breakdown(at).dataframe  # still open after a visit to another tab
 
 
 def test_large_size_counts_only_and_bad_input_is_a_message(open_page) -> None:

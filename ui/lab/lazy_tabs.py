@@ -20,7 +20,7 @@ from ui.core import t
 NAMES = ("params", "matched", "merge", "train", "mlm", "memory", "experiments")
 # widgets inside the tabs whose values must survive while their tab is closed
 KEPT = (
-    "lab_show_layer",
+    "lab_show_layer", "lab_params_table",
     "lab_merge_dtypes", "lab_merge_train", "lab_merge_zero_b",
     "lab_task", "lab_steps", "lab_batch", "lab_runs", "lab_run_full", "lab_run_head",
     "lab_mem_attn", "lab_mem_batch", "lab_mem_seq",

@@ -15,6 +15,7 @@ from ui.lab.sweep_svg import sweep_svg
 from ui.plain_text import md_text
 
 R_VALUES = (1, 2, 4, 8, 16, 32, 64)
+TABLE_OPEN = "lab_params_table"  # the per-module table's expander (open or not)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -55,8 +56,24 @@ def params_panel(settings: LoraSettings, weights: ResolvedSource) -> None:
             )
         st.markdown(f"**{t('lab.params.chart_title')}**")
         _sweep_chart(settings)
-        st.markdown(f"**{t('lab.params.table_title', n=len(c.rows))}**")
-        st.dataframe(_rows_frame(c), hide_index=True, height=320, width="stretch")
+        _breakdown(c)
+
+
+def _breakdown(c: CountResult) -> None:
+    """The per-module table, drawn only while its expander is open.
+
+    Drawn on every rerun, the table's grid cost the browser about 10-40 ms of the time from an
+    r/alpha/target change to the new count (bench/RESULTS.md, "issue 15 part 4, fourth round").
+    The key keeps the expander open while its label (the row count) changes.
+    """
+    box = st.expander(
+        t("lab.params.table_title", n=len(c.rows)),
+        key=TABLE_OPEN,
+        icon=":material/table:",
+        on_change="rerun",
+    )
+    if box.open:
+        box.dataframe(_rows_frame(c), hide_index=True, height=320, width="stretch")
 
 
 def _rows_frame(c: CountResult) -> pd.DataFrame:
