@@ -5,6 +5,7 @@ tasks stay and say so, the MLM tab scores random vs the project checkpoint."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -77,7 +78,13 @@ def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) 
     at.button(key="lab_mlm_go").click().run(timeout=240)
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    table = next(d.value for d in at.dataframe if d.value.columns[0] == "Weights")
-    assert len(table) == 2
-    assert "random" in table.iloc[0, 0] and "project" in table.iloc[1, 0]
-    assert all(1 < p < 100 for p in table["Perplexity"])
+    table = next(d.value for d in at.dataframe if d.value.columns[0] == "Measure")
+    assert list(table.columns) == ["Measure", "Random weights", "Current weights"]
+    ppl = table.set_index("Measure").loc["Perplexity"]
+    assert all(1 < float(p) < 100 for p in ppl)
+    # which weights each column holds, as text (escaped Markdown) and without the server's folders
+    notes = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    notes = [n for n in notes if n.startswith(("Random weights:", "Current weights:"))]
+    assert notes[0] == "Random weights: architecture-exact, random weights (seed 0)"
+    assert notes[1].startswith("Current weights: pretrained checkpoint from …/")
+    assert "/checkpoints/" not in notes[1]

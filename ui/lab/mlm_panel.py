@@ -17,6 +17,7 @@ from ui.core import t
 from ui.lab.common import guarded, is_live
 from ui.lab.real_data import built_real_tasks
 from ui.lab.weights import project_label
+from ui.plain_text import md_text, public_text
 
 N_SEQUENCES = 100  # about 25k tokens: a few seconds for 8M on two CPU cores
 MAX_RESIDUES = 254
@@ -71,14 +72,25 @@ def mlm_panel(settings: LoraSettings, resolved: ResolvedSource) -> None:
     if not rows:
         st.info(t("lab.mlm.press_run", provenance=provenance), icon=":material/play_arrow:")
         return
-    table = pd.DataFrame([
-        {
-            t("lab.mlm.col_weights"): r["provenance"],
-            t("lab.mlm.col_acc"): round(r["masked_accuracy"], 3),
-            t("lab.mlm.col_ppl"): round(r["perplexity"], 2),
-            t("lab.mlm.col_tokens"): f"{r['masked_tokens']:,}",
-        }
-        for r in rows.values()
-    ])  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch")
+    _results_table(rows)
     st.caption(t("lab.mlm.note", n=rows["random"]["sequences"], max_residues=MAX_RESIDUES))
+
+
+def _results_table(rows: dict[str, dict]) -> None:
+    """One column per weights source, one row per measure: the numbers fit a projector's width
+    (a long provenance in a column of its own pushed them off the table at 1280 px); the
+    provenance of each column is written under the table, as text and without server folders."""
+    names = {"random": t("lab.mlm.col_random"), "source": t("lab.mlm.col_source")}
+    measures = [t("lab.mlm.col_acc"), t("lab.mlm.col_ppl"), t("lab.mlm.col_tokens")]
+    columns = {
+        names[which]: [
+            f"{r['masked_accuracy']:.3f}",
+            f"{r['perplexity']:.2f}",
+            f"{r['masked_tokens']:,}",
+        ]
+        for which, r in rows.items()
+    }
+    table = pd.DataFrame({t("lab.mlm.col_measure"): measures, **columns})
+    st.dataframe(table, hide_index=True, width="stretch")
+    for which, r in rows.items():
+        st.caption(f"{md_text(names[which])}: {public_text(r['provenance'])}")
