@@ -75,6 +75,8 @@ def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) 
     assert not any("official" in o and "not" not in o for o in weights.options)
     weights.set_value("project").run()
     assert not at.exception and not at.error
+    (prompt,) = [re.sub(r"\\(.)", r"\1", i.value) for i in at.info if "Evaluate" in i.value]
+    assert "pretrained checkpoint from …/project" in prompt and str(real_data) not in prompt
     at.button(key="lab_mlm_go").click().run(timeout=240)
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
@@ -88,3 +90,13 @@ def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) 
     assert notes[0] == "Random weights: architecture-exact, random weights (seed 0)"
     assert notes[1].startswith("Current weights: pretrained checkpoint from …/")
     assert "/checkpoints/" not in notes[1]
+
+
+def test_adapted_layer_names_the_weights_without_server_folders(real_data, open_page) -> None:
+    at = show_tab(open_page(LAB, lang="en"), "matched")
+    at.radio(key="lab_weights").set_value("project").run()
+    at.toggle(key="lab_show_layer").set_value(True).run()
+    assert not at.exception and not at.error
+    (facts,) = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption if "B all zero" in c.value]
+    assert "Weights: pretrained checkpoint from …/project." in facts
+    assert str(real_data) not in facts

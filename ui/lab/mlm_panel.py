@@ -16,8 +16,8 @@ from lora_demo.real_tasks import load_real_task
 from ui.core import t
 from ui.lab.common import guarded, is_live
 from ui.lab.real_data import built_real_tasks
-from ui.lab.weights import project_label
-from ui.plain_text import md_text, public_text
+from ui.lab.weights import project_label, shown_provenance
+from ui.plain_text import md_text
 
 N_SEQUENCES = 100  # about 25k tokens: a few seconds for 8M on two CPU cores
 MAX_RESIDUES = 254
@@ -70,7 +70,8 @@ def mlm_panel(settings: LoraSettings, resolved: ResolvedSource) -> None:
             results[key] = rows
     rows = results.get(key)
     if not rows:
-        st.info(t("lab.mlm.press_run", provenance=provenance), icon=":material/play_arrow:")
+        shown = shown_provenance(provenance)
+        st.info(t("lab.mlm.press_run", provenance=shown), icon=":material/play_arrow:")
         return
     _results_table(rows)
     st.caption(t("lab.mlm.note", n=rows["random"]["sequences"], max_residues=MAX_RESIDUES))
@@ -93,4 +94,4 @@ def _results_table(rows: dict[str, dict]) -> None:
     table = pd.DataFrame({t("lab.mlm.col_measure"): measures, **columns})
     st.dataframe(table, hide_index=True, width="stretch")
     for which, r in rows.items():
-        st.caption(f"{md_text(names[which])}: {public_text(r['provenance'])}")
+        st.caption(f"{md_text(names[which])}: {shown_provenance(r['provenance'])}")

@@ -13,6 +13,7 @@ import torch
 from lora_demo import LoraSettings, peft_model
 from ui.core import t
 from ui.lab.common import settings_key
+from ui.lab.weights import shown_provenance
 
 STATE_KEY = "lab_session_peft"
 
@@ -52,6 +53,6 @@ def adapted_layer_view(settings: LoraSettings) -> None:
             a=tuple(a.shape),
             b=tuple(b.shape),
             bzero="✓" if b_zero else "✗",
-            prov=provenance,
+            prov=shown_provenance(provenance),
         )
     )

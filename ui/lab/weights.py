@@ -93,6 +93,12 @@ def public_provenance(provenance: str) -> str:
     return provenance.replace(str(root), "models") if root is not None else provenance
 
 
+def shown_provenance(provenance: str) -> str:
+    """A provenance for a Markdown element: server paths left out, escaped as literal text
+    (it can name a folder on the server)."""
+    return public_text(public_provenance(provenance), 300)
+
+
 def weights_control() -> Offered:
     """The Weights radio (and the folder picker when "Local folder" is chosen)."""
     ss = st.session_state
@@ -153,7 +159,7 @@ def weights_note(
         st.success(
             t(
                 "lab.weights_loaded",
-                provenance=public_text(public_provenance(resolved.provenance), 300),
+                provenance=shown_provenance(resolved.provenance),
                 model=size_label(settings.model),
             ),
             icon=":material/download_done:",
