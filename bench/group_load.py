@@ -20,9 +20,10 @@ Measured:
 
 Not part of pytest. A stuck learner's websocket frame times, last 80 frames (sent and received,
 decoded) and page text are in the JSON under "stuck" (screenshots in /tmp/grp). The server runs
-with bench/runner_race_hook, which counts the script-runner handoffs of issue 16 ("runner_race"). GROUP_LOAD_DEBUG=1: 90 s timeouts; with GROUP_LOAD_STACKS=1
-and a sitecustomize that registers `faulthandler` on SIGUSR1, the server's threads are dumped into its
-log when the first learner is stuck.
+with bench/runner_race_hook, which counts the script-runner handoffs of issue 16 ("runner_race").
+GROUP_LOAD_DEBUG=1: 90 s timeouts; with GROUP_LOAD_STACKS=1 and a sitecustomize that registers
+`faulthandler` on SIGUSR1, the server's threads are dumped into its log when the first learner
+is stuck.
 """
 
 from __future__ import annotations

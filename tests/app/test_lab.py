@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import shutil
 from xml.etree import ElementTree
 
 import pytest
 
 from tests.support.lab_tabs import show_tab, train_until_done
+from tests.support.read_text import as_read
 from ui.lab.params_panel import TABLE_OPEN
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 LAB = "pages/lab.py"
 # esm2_t6_8M, seq head, query + value on 6 layers: r·(320+320)·2·6 + the head copy (103,362).
 COUNTS = {8: "164,802", 16: "226,242", 1: "111,042"}
-
-
-def _plain(markdown: str) -> str:
-    """A message as the reader sees it: user values are backslash-escaped Markdown."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _metric(at, label: str) -> str:
@@ -96,7 +91,7 @@ def test_large_size_counts_only_and_bad_input_is_a_message(open_page) -> None:
     assert any("设置无效" in e.value for e in at.error)
     at.text_input(key="lab_extra").set_value("no_such_module").run()
     assert not at.exception
-    assert any("no_such_module" in _plain(e.value) for e in at.error)
+    assert any("no_such_module" in as_read(e.value) for e in at.error)
     at.text_input(key="lab_extra").set_value("(unclosed").run()
     assert not at.exception and at.error
 
@@ -128,7 +123,7 @@ def test_weights_local_folder_shows_provenance_and_bad_path_is_a_message(
     at.selectbox(key="lab_weights_path").set_value("esm2_t6_8M_ckpt").run()
     assert not at.exception and not at.error
     assert len(checks) == 1
-    note = _plain(" ".join(s.value for s in at.success))
+    note = as_read(" ".join(s.value for s in at.success))
     assert (
         "pretrained checkpoint from models/esm2_t6_8M_ckpt" in note
         and "config.json matches" in note
@@ -166,7 +161,7 @@ def test_matched_modules_show_the_dense_pitfall(open_page) -> None:
     at.text_input(key="lab_extra").set_value("dense")
     at.toggle(key="lab_no_task").set_value(True).run()
     show_tab(at, "matched")
-    warnings = _plain(" ".join(w.value for w in at.warning))
+    warnings = as_read(" ".join(w.value for w in at.warning))
     assert "'dense' also matched the head" in warnings
     assert "classifier.dense" in warnings
     table = next(d.value for d in at.dataframe if d.value.columns[0] == "target_modules entry")
@@ -236,7 +231,7 @@ def test_experiment_opens_by_query_parameter(open_page) -> None:
     assert at.toggle(key="lab_no_task").value is True
     assert [at.checkbox(key=f"lab_t_{p}").value for p in ("query", "key", "value")] == [True] * 3
     assert any("'dense' matches the head" in m.value for m in at.markdown)
-    assert any("'dense' also matched the head" in _plain(w.value) for w in at.warning)
+    assert any("'dense' also matched the head" in as_read(w.value) for w in at.warning)
     links = [el.proto for el in at.get("page_link") if el.proto.page == "browse"]
     assert links, "the bank's questions with lab: dense-matches-head link to Browse"
     assert all(link.query_string.startswith("q=") for link in links)
@@ -249,7 +244,7 @@ def test_probe_experiment_and_unknown_id(open_page) -> None:
     assert 0.4 < zero < 0.6
     assert _metric(at, "基座输入为 0 的比例（训练）") == "0.000"
     at = open_page(LAB, lang="en", query={"exp": "no-such-experiment"})
-    assert any("no-such-experiment" in _plain(w.value) for w in at.warning)
+    assert any("no-such-experiment" in as_read(w.value) for w in at.warning)
 
 
 def test_every_experiment_opens_cleanly(open_page) -> None:

@@ -5,7 +5,6 @@ tasks stay and say so, the MLM tab scores random vs the project checkpoint."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 
 import pytest
@@ -15,6 +14,7 @@ from lora_demo.pretrain import save_export
 from lora_demo.realdata.build import build
 from tests.support.lab_tabs import show_tab, train_until_done
 from tests.support.metastudent import make_metastudent
+from tests.support.read_text import as_read
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore"),
@@ -75,7 +75,7 @@ def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) 
     assert not any("official" in o and "not" not in o for o in weights.options)
     weights.set_value("project").run()
     assert not at.exception and not at.error
-    (prompt,) = [re.sub(r"\\(.)", r"\1", i.value) for i in at.info if "Evaluate" in i.value]
+    (prompt,) = [as_read(i.value) for i in at.info if "Evaluate" in i.value]
     assert "pretrained checkpoint from …/project" in prompt and str(real_data) not in prompt
     at.button(key="lab_mlm_go").click().run(timeout=240)
     assert not at.exception
@@ -85,7 +85,7 @@ def test_mlm_tab_scores_random_and_the_project_checkpoint(real_data, open_page) 
     ppl = table.set_index("Measure").loc["Perplexity"]
     assert all(1 < float(p) < 100 for p in ppl)
     # which weights each column holds, as text (escaped Markdown) and without the server's folders
-    notes = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    notes = [as_read(c.value) for c in at.caption]
     notes = [n for n in notes if n.startswith(("Random weights:", "Current weights:"))]
     assert notes[0] == "Random weights: architecture-exact, random weights (seed 0)"
     assert notes[1].startswith("Current weights: pretrained checkpoint from …/")
@@ -97,6 +97,6 @@ def test_adapted_layer_names_the_weights_without_server_folders(real_data, open_
     at.radio(key="lab_weights").set_value("project").run()
     at.toggle(key="lab_show_layer").set_value(True).run()
     assert not at.exception and not at.error
-    (facts,) = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption if "B all zero" in c.value]
+    (facts,) = [as_read(c.value) for c in at.caption if "B all zero" in c.value]
     assert "Weights: pretrained checkpoint from …/project." in facts
     assert str(real_data) not in facts

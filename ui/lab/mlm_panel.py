@@ -17,7 +17,6 @@ from ui.core import t
 from ui.lab.common import guarded, is_live
 from ui.lab.real_data import built_real_tasks
 from ui.lab.weights import project_label, shown_provenance
-from ui.plain_text import md_text
 
 N_SEQUENCES = 100  # about 25k tokens: a few seconds for 8M on two CPU cores
 MAX_RESIDUES = 254
@@ -94,4 +93,4 @@ def _results_table(rows: dict[str, dict]) -> None:
     table = pd.DataFrame({t("lab.mlm.col_measure"): measures, **columns})
     st.dataframe(table, hide_index=True, width="stretch")
     for which, r in rows.items():
-        st.caption(f"{md_text(names[which])}: {shown_provenance(r['provenance'])}")
+        st.caption(f"{names[which]}: {shown_provenance(r['provenance'])}")
